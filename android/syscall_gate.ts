@@ -1,0 +1,54 @@
+/**
+ * Seccomp-safe syscall gating. Android's app seccomp filter kills with SIGSYS (no ENOSYS) on a
+ * syscall the device's API level does not allow, so every optional syscall goes through
+ * {@linkcode syscallAllowed} first. Table from ../shared/DESIGN.md (bionic SECCOMP policy per
+ * release) and the kernel versions that introduced each call.
+ * @module
+ */
+import type { Platform } from "../ffi/platform.ts";
+
+/** A syscall that not every platform may make. */
+export type GatedSyscall =
+  | "pidfd_open"
+  | "pidfd_send_signal"
+  | "pidfd_getfd"
+  | "close_range"
+  | "clone3"
+  | "epoll_pwait2";
+
+/** First Android API level whose app seccomp filter allows it, and first Linux version with it. */
+export const SYSCALL_GATES: Readonly<
+  Record<GatedSyscall, { readonly androidApi: number; readonly linux: readonly [number, number] }>
+> = {
+  pidfd_open: { androidApi: 30, linux: [5, 3] },
+  pidfd_send_signal: { androidApi: 31, linux: [5, 1] },
+  pidfd_getfd: { androidApi: 31, linux: [5, 6] },
+  close_range: { androidApi: 33, linux: [5, 9] },
+  clone3: { androidApi: 35, linux: [5, 3] },
+  epoll_pwait2: { androidApi: 35, linux: [5, 11] },
+};
+
+/**
+ * Whether `name` may be called on `platform` without ENOSYS or a SIGSYS kill. On Android the
+ * API level is authoritative; an unknown API level counts as too old.
+ *
+ * @example
+ * ```ts
+ * import { syscallAllowed } from "@coreshift/core/android";
+ * const pretend = {
+ *   os: "android", libc: "bionic", libcVersion: "api29", arch: "aarch64",
+ *   androidApi: 29, kernel: [4, 14],
+ * } as const;
+ * console.log(syscallAllowed("pidfd_open", pretend)); // false: seccomp would kill us
+ * ```
+ */
+export function syscallAllowed(name: GatedSyscall, platform: Platform): boolean {
+  const gate = SYSCALL_GATES[name];
+  const [major, minor] = platform.kernel;
+  const kernelOk = major > gate.linux[0] || (major === gate.linux[0] && minor >= gate.linux[1]);
+  if (!kernelOk) return false;
+  if (platform.os === "android" || platform.androidApi !== null) {
+    return (platform.androidApi ?? 0) >= gate.androidApi;
+  }
+  return true;
+}

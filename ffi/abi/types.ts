@@ -1,0 +1,94 @@
+/**
+ * The shape of one ABI table. Every struct size, offset, flag and number that coreshift passes
+ * across FFI comes from a table of this shape: one table per libc × arch, nothing inline.
+ * @module
+ */
+
+/** The C libraries coreshift knows. */
+export type LibcName = "glibc" | "bionic";
+/** The CPU architectures coreshift knows (Deno's `Deno.build.arch` spelling). */
+export type ArchName = "x86_64" | "aarch64";
+
+/** Kernel ABI facts for one architecture: the same under every libc. */
+export interface KernelAbi {
+  /** `open(2)` flags used by coreshift. */
+  readonly open: {
+    readonly O_RDONLY: number;
+    readonly O_WRONLY: number;
+    readonly O_RDWR: number;
+    readonly O_NONBLOCK: number;
+    readonly O_CLOEXEC: number;
+    readonly O_DIRECTORY: number;
+  };
+  /** `struct epoll_event`: packed (12 bytes) on x86_64, naturally aligned (16) on aarch64. */
+  readonly epollEvent: {
+    readonly size: number;
+    readonly eventsOffset: number;
+    readonly dataOffset: number;
+  };
+  /** `struct rusage` (two `struct timeval` then longs). */
+  readonly rusage: {
+    readonly size: number;
+    readonly utimeOffset: number;
+    readonly stimeOffset: number;
+    readonly maxrssOffset: number;
+  };
+  /** Syscall numbers for calls made through libc's `syscall()` or the native helper. */
+  readonly syscalls: {
+    readonly pidfd_open: number;
+    readonly close_range: number;
+  };
+  /** Constants that are identical on every Linux architecture coreshift supports. */
+  readonly common: LinuxCommonAbi;
+}
+
+/** Numbers shared by asm-generic and x86_64 Linux: errno values, signals, fcntl, epoll, wait. */
+export interface LinuxCommonAbi {
+  readonly errno: Readonly<Record<string, number>>;
+  readonly signals: Readonly<Record<string, number>>;
+  readonly fcntl: {
+    readonly F_DUPFD_CLOEXEC: number;
+    readonly F_GETFD: number;
+    readonly F_SETFD: number;
+    readonly F_GETFL: number;
+    readonly F_SETFL: number;
+    readonly FD_CLOEXEC: number;
+  };
+  readonly epoll: {
+    readonly EPOLL_CLOEXEC: number;
+    readonly EPOLLIN: number;
+    readonly EPOLLOUT: number;
+    readonly EPOLLERR: number;
+    readonly EPOLLHUP: number;
+    readonly EPOLL_CTL_ADD: number;
+    readonly EPOLL_CTL_DEL: number;
+  };
+  readonly wait: { readonly WNOHANG: number };
+  readonly access: { readonly F_OK: number; readonly X_OK: number };
+}
+
+/** What one libc on one architecture lays out and accepts. */
+export interface AbiTable {
+  readonly libc: LibcName;
+  readonly arch: ArchName;
+  /** Shared object to `dlopen`. */
+  readonly libraryName: string;
+  /** The function that returns `int *` to this thread's errno. */
+  readonly errnoSymbol: "__errno_location" | "__errno";
+  /** Opaque libc types we only allocate and hand back to libc. */
+  readonly sizes: {
+    readonly sigset: number;
+    readonly posixSpawnattr: number;
+    readonly posixSpawnFileActions: number;
+  };
+  /** `POSIX_SPAWN_*` flags. Values the libc does not define are absent, never guessed. */
+  readonly spawnFlags: {
+    readonly RESETIDS: number;
+    readonly SETPGROUP: number;
+    readonly SETSIGDEF: number;
+    readonly SETSIGMASK: number;
+    readonly USEVFORK: number;
+    readonly SETSID: number;
+  };
+  readonly kernel: KernelAbi;
+}

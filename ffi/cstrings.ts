@@ -1,0 +1,65 @@
+/**
+ * C strings and `char *[]` arrays built in one off-heap block each, so a spawn hands libc
+ * stable pointers without a copy per string.
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/** A NUL-terminated C string in memory that V8 never moves. */
+export function cString(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(new ArrayBuffer(bytes.length + 1));
+  out.set(bytes);
+  return out;
+}
+
+/** `string | Uint8Array` → raw bytes (UTF-8 for strings). */
+export function toBytes(value: string | Uint8Array): Uint8Array {
+  return typeof value === "string" ? encoder.encode(value) : value;
+}
+
+/** A `NULL`-terminated `char *[]`; keep the object alive for as long as libc may read it. */
+export interface CStringArray {
+  /** All strings, NUL-terminated, back to back. */
+  readonly block: Uint8Array<ArrayBuffer>;
+  /** `count + 1` pointers into `block`, the last one 0. */
+  readonly pointers: BigUint64Array<ArrayBuffer>;
+  /** `Deno.PointerObject` of `pointers`, to pass as a `pointer` argument. */
+  readonly pointer: Deno.PointerValue;
+}
+
+/** Packs `items` (none may contain NUL; callers validate) into one {@linkcode CStringArray}. */
+export function cStringArray(items: readonly Uint8Array[]): CStringArray {
+  let total = 0;
+  for (const item of items) total += item.length + 1;
+  // new ArrayBuffer(): the backing store is off-heap and never moves, so raw addresses hold.
+  const block = new Uint8Array(new ArrayBuffer(Math.max(total, 1)));
+  const pointers = new BigUint64Array(new ArrayBuffer((items.length + 1) * 8));
+  const base = Deno.UnsafePointer.value(Deno.UnsafePointer.of(block));
+  let offset = 0;
+  items.forEach((item, i) => {
+    block.set(item, offset);
+    pointers[i] = BigInt(base) + BigInt(offset);
+    offset += item.length + 1;
+  });
+  return { block, pointers, pointer: Deno.UnsafePointer.of(pointers) };
+}
+
+/** The raw `KEY=VALUE` entries of this process's `environ`, bytes exactly as the kernel has them. */
+export function readEnviron(
+  environSymbol: Deno.PointerValue,
+  strlen: (s: Deno.PointerValue) => number | bigint,
+): Uint8Array[] {
+  if (!environSymbol) return [];
+  const array = new Deno.UnsafePointerView(environSymbol).getPointer();
+  if (!array) return [];
+  const view = new Deno.UnsafePointerView(array);
+  const out: Uint8Array[] = [];
+  for (let i = 0;; i++) {
+    const entry = view.getPointer(i * 8);
+    if (!entry) break;
+    const len = Number(strlen(entry));
+    out.push(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(entry, len)).slice());
+  }
+  return out;
+}

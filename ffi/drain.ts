@@ -1,0 +1,127 @@
+/**
+ * Moving bytes through the pipes: capture of stdout/stderr into growable buffers under one
+ * shared byte budget, and feeding stdin. Reads go straight into the capture buffer (no copy per
+ * chunk); past the budget they go to a scratch buffer and are counted, not kept.
+ * @module
+ */
+import { sysError } from "./errors.ts";
+import { libc } from "./libc.ts";
+
+/** Bytes read or written per syscall. */
+export const CHUNK = 64 * 1024;
+
+const scratch = new Uint8Array(CHUNK);
+
+/** The `maxOutput` budget shared by stdout and stderr. */
+export class OutputBudget {
+  /** Bytes that may still be kept. */
+  remaining: number;
+  /** Bytes read and dropped after the budget ran out. */
+  dropped = 0;
+  /** @param limit the cap on kept bytes */
+  constructor(limit: number) {
+    this.remaining = limit;
+  }
+  /** Whether any byte had to be dropped. */
+  get overflowed(): boolean {
+    return this.dropped > 0;
+  }
+}
+
+/** Result of one read: bytes read (0 = EOF) or `"again"` when the pipe is empty. */
+export type ReadResult = { n: number; chunk: Uint8Array } | "again";
+
+/** One captured stream. */
+export class StreamCapture {
+  #buf = new Uint8Array(0);
+  #len = 0;
+  readonly #budget: OutputBudget;
+
+  /** @param budget shared with the other stream of the same child */
+  constructor(budget: OutputBudget) {
+    this.#budget = budget;
+  }
+
+  /**
+   * Reads once from non-blocking `fd`. Small outputs cost one exact-size allocation: the first
+   * read lands in a shared scratch buffer; once bytes are kept, reads go straight into the
+   * capture buffer, which doubles as needed. The returned chunk is never written over later.
+   */
+  readOnce(fd: number): ReadResult {
+    const c = libc();
+    const want = Math.min(CHUNK, this.#budget.remaining);
+    if (want > 0 && this.#len > 0 && this.#buf.length - this.#len < want) {
+      const grown = new Uint8Array(Math.max(this.#len + want, this.#buf.length * 2));
+      grown.set(this.#buf.subarray(0, this.#len));
+      this.#buf = grown;
+    }
+    const direct = want > 0 && this.#len > 0;
+    const target = direct
+      ? this.#buf.subarray(this.#len, this.#len + want)
+      : scratch.subarray(0, Math.max(want, 0) || CHUNK);
+    for (;;) {
+      const n = Number(c.symbols.read(fd, target, BigInt(target.length)));
+      if (n >= 0) return this.#accept(n, want, direct);
+      const e = c.errno();
+      const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
+      if (e === EAGAIN) return "again";
+      if (e !== EINTR) throw sysError("read child output", e);
+    }
+  }
+
+  /** The captured bytes. */
+  bytes(): Uint8Array {
+    return this.#len === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#len);
+  }
+
+  #accept(n: number, want: number, direct: boolean): { n: number; chunk: Uint8Array } {
+    if (want === 0) {
+      this.#budget.dropped += n;
+      return { n, chunk: scratch.slice(0, n) };
+    }
+    if (!direct && n > 0) this.#buf = scratch.slice(0, n);
+    const chunk = this.#buf.subarray(this.#len, this.#len + n);
+    this.#len += n;
+    this.#budget.remaining -= n;
+    return { n, chunk };
+  }
+}
+
+/** What a stdin write achieved. */
+export type FeedResult = "more" | "done" | "again" | "childClosed";
+
+/** Feeds a byte array into the child's stdin in chunks. */
+export class StdinFeeder {
+  #offset = 0;
+  readonly #data: Uint8Array;
+
+  /** @param data everything the child should read */
+  constructor(data: Uint8Array) {
+    this.#data = data;
+  }
+
+  /** Whether every byte has been written. */
+  get done(): boolean {
+    return this.#offset >= this.#data.length;
+  }
+
+  /** Writes one chunk to non-blocking `fd`. EPIPE means the child closed stdin early: not an error. */
+  writeOnce(fd: number): FeedResult {
+    const c = libc();
+    const { EAGAIN, EINTR, EPIPE } = c.abi.kernel.common.errno;
+    for (;;) {
+      const end = Math.min(this.#data.length, this.#offset + CHUNK);
+      const n = Number(
+        c.symbols.write(fd, this.#data.subarray(this.#offset, end), BigInt(end - this.#offset)),
+      );
+      if (n >= 0) {
+        this.#offset += n;
+        return this.done ? "done" : "more";
+      }
+      const e = c.errno();
+      if (e === EAGAIN) return "again";
+      if (e === EPIPE) return "childClosed";
+      if (e !== EINTR) throw sysError("write child stdin", e);
+    }
+  }
+}

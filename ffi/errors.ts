@@ -1,0 +1,85 @@
+/**
+ * `CoreError`: the one error type coreshift throws. Its `code` is stable (an errno name such as
+ * `ENOENT`, or one of the named codes below) so callers can branch on it; `op` says which step
+ * failed; the message says what to change.
+ * @module
+ */
+import { LINUX_COMMON } from "./abi/linux_common.ts";
+
+/** Codes that are not an errno. */
+export type NamedErrorCode =
+  /** An option has a value coreshift refuses (NUL in a string, negative timeout, …). */
+  | "InvalidArgument"
+  /** The option is valid but this backend or libc cannot do it. */
+  | "UnsupportedOption"
+  /** The libc or architecture is not one coreshift supports. */
+  | "UnsupportedPlatform"
+  /** The child wrote more than `maxOutput`; `error.output` has what was kept. */
+  | "OutputOverflow"
+  /** The native child-setup helper cannot be loaded here. */
+  | "NativeHelperUnavailable";
+
+/** An errno name such as `"ENOENT"`, or `"ERRNO_<n>"` for a number outside the table. */
+export type ErrnoCode = `E${string}`;
+
+/** Every code a {@linkcode CoreError} can carry. */
+export type CoreErrorCode = NamedErrorCode | ErrnoCode;
+
+/** Extra fields a {@linkcode CoreError} may carry. */
+export interface CoreErrorDetails {
+  /** The OS error number, when the failure came from the kernel or libc. */
+  errno?: number;
+  /** Anything the caller may still want, e.g. the partial output of an overflowing child. */
+  cause?: unknown;
+}
+
+/**
+ * The error coreshift throws for bad input and failed system calls.
+ *
+ * @example Branch on the stable code
+ * ```ts
+ * import { CoreError, runSync } from "@coreshift/core";
+ * try {
+ *   runSync({ program: "no-such-program-here" });
+ * } catch (e) {
+ *   if (e instanceof CoreError && e.code === "ENOENT") console.log("not installed:", e.message);
+ * }
+ * ```
+ */
+export class CoreError extends Error {
+  /** Stable machine-readable code: an errno name or a {@linkcode NamedErrorCode}. */
+  readonly code: CoreErrorCode;
+  /** The step that failed, e.g. `"posix_spawn"`, `"resolve program"`, `"validate env"`. */
+  readonly op: string;
+  /** The OS error number, when there is one. */
+  readonly errno?: number;
+
+  /** Builds an error; prefer {@linkcode invalidArgument} and {@linkcode sysError}. */
+  constructor(code: CoreErrorCode, op: string, message: string, details: CoreErrorDetails = {}) {
+    super(`${op}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = "CoreError";
+    this.code = code;
+    this.op = op;
+    if (details.errno !== undefined) this.errno = details.errno;
+  }
+}
+
+const ERRNO_NAMES = new Map<number, string>(
+  Object.entries(LINUX_COMMON.errno).map(([name, n]) => [n, name]),
+);
+
+/** The symbolic name of an errno value (`2` → `"ENOENT"`), `"ERRNO_<n>"` when unknown. */
+export function errnoName(errno: number): ErrnoCode {
+  return (ERRNO_NAMES.get(errno) ?? `ERRNO_${errno}`) as ErrnoCode;
+}
+
+/** A `CoreError` for an option value that cannot be used; `fix` says what to do instead. */
+export function invalidArgument(op: string, problem: string, fix: string): CoreError {
+  return new CoreError("InvalidArgument", op, `${problem}; ${fix}`);
+}
+
+/** A `CoreError` for a failed system call, coded by its errno. */
+export function sysError(op: string, errno: number, hint = ""): CoreError {
+  const what = `failed with ${errnoName(errno)} (errno ${errno})`;
+  return new CoreError(errnoName(errno), op, hint ? `${what}; ${hint}` : what, { errno });
+}

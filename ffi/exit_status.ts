@@ -1,0 +1,66 @@
+/**
+ * How a child ended, decoded from the kernel's wait status word.
+ * @module
+ */
+import { LINUX_COMMON } from "./abi/linux_common.ts";
+
+/** A child that returned from main or called exit. */
+export interface Exited {
+  readonly kind: "exited";
+  /** 0–255. */
+  readonly code: number;
+}
+
+/** A child killed by a signal. */
+export interface Signaled {
+  readonly kind: "signaled";
+  /** The signal number, e.g. 9. */
+  readonly signal: number;
+  /** Its name, e.g. `"SIGKILL"`, or `"SIG<n>"` for one outside the table. */
+  readonly signalName: string;
+  /** Whether it dumped core. */
+  readonly coreDumped: boolean;
+}
+
+/** How a child ended. */
+export type ExitStatus = Exited | Signaled;
+
+const SIGNAL_NAMES = new Map<number, string>(
+  Object.entries(LINUX_COMMON.signals).map(([name, n]) => [n, name]),
+);
+
+/** The name of signal `n` (`9` → `"SIGKILL"`). */
+export function signalName(n: number): string {
+  return SIGNAL_NAMES.get(n) ?? `SIG${n}`;
+}
+
+/** The number of a signal given by name or number; undefined when unknown. */
+export function signalNumber(signal: string | number): number | undefined {
+  if (typeof signal === "number") {
+    return Number.isInteger(signal) && signal > 0 ? signal : undefined;
+  }
+  return LINUX_COMMON.signals[signal];
+}
+
+/**
+ * Decodes a Linux wait status (the `WIFEXITED`/`WTERMSIG` macros: low 7 bits are the signal,
+ * 0 meaning a normal exit whose code is in bits 8–15; bit 7 is the core flag).
+ */
+export function decodeWaitStatus(status: number): ExitStatus {
+  const signal = status & 0x7f;
+  if (signal === 0) return { kind: "exited", code: (status >> 8) & 0xff };
+  return {
+    kind: "signaled",
+    signal,
+    signalName: signalName(signal),
+    coreDumped: (status & 0x80) !== 0,
+  };
+}
+
+/**
+ * The shell's view of a status: the exit code, or 128 + the signal number, as `sh` and
+ * `timeout(1)` report it.
+ */
+export function shellExitCode(status: ExitStatus): number {
+  return status.kind === "exited" ? status.code : 128 + status.signal;
+}

@@ -1,0 +1,71 @@
+/**
+ * File descriptors: the `/proc/self/fd` scan behind the fd policies, close-on-exec pipes,
+ * and flag checks. Everything here is a thin, checked wrapper over one libc call.
+ * @module
+ */
+import { sysError } from "./errors.ts";
+import { libc } from "./libc.ts";
+
+/** One open descriptor of this process. */
+export interface OpenFd {
+  readonly fd: number;
+  /** Whether `FD_CLOEXEC` is set, i.e. exec closes it by itself. */
+  readonly cloexec: boolean;
+}
+
+/**
+ * Lists this process's open fds with their close-on-exec flag. The directory handle used for
+ * the scan is closed before the flags are read, so it drops out (F_GETFD fails on it).
+ */
+export function listOpenFds(): OpenFd[] {
+  const numbers: number[] = [];
+  for (const entry of Deno.readDirSync("/proc/self/fd")) numbers.push(Number(entry.name));
+  numbers.sort((a, b) => a - b);
+  const out: OpenFd[] = [];
+  for (const fd of numbers) {
+    const flags = fdFlags(fd);
+    if (flags >= 0) {
+      out.push({ fd, cloexec: (flags & libc().abi.kernel.common.fcntl.FD_CLOEXEC) !== 0 });
+    }
+  }
+  return out;
+}
+
+/** `fcntl(fd, F_GETFD)`: the fd flags, or -1 if `fd` is not open. */
+export function fdFlags(fd: number): number {
+  const c = libc();
+  return c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_GETFD, 0);
+}
+
+/** Closes `fd`. Linux always releases the number, even on EINTR, so no retry. */
+export function closeFd(fd: number): void {
+  libc().symbols.close(fd);
+}
+
+/** A pipe whose both ends are close-on-exec: `[readEnd, writeEnd]`. */
+export function cloexecPipe(op: string): [number, number] {
+  const c = libc();
+  const ends = new Int32Array(2);
+  if (c.symbols.pipe2(new Uint8Array(ends.buffer), c.abi.kernel.open.O_CLOEXEC) !== 0) {
+    throw sysError(op, c.errno(), "the process may be out of file descriptors (ulimit -n)");
+  }
+  return [ends[0], ends[1]];
+}
+
+/** Sets `O_NONBLOCK` on `fd` (only ever on the parent's end of a pipe). */
+export function setNonblocking(fd: number, op: string): void {
+  const c = libc();
+  const { F_GETFL, F_SETFL } = c.abi.kernel.common.fcntl;
+  const flags = c.symbols.fcntl(fd, F_GETFL, 0);
+  if (flags < 0 || c.symbols.fcntl(fd, F_SETFL, flags | c.abi.kernel.open.O_NONBLOCK) < 0) {
+    throw sysError(op, c.errno());
+  }
+}
+
+/** `fcntl(fd, F_DUPFD_CLOEXEC, 3)`: a close-on-exec copy of `fd` numbered 3 or above. */
+export function dupCloexec(fd: number, op: string): number {
+  const c = libc();
+  const copy = c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_DUPFD_CLOEXEC, 3);
+  if (copy < 0) throw sysError(op, c.errno());
+  return copy;
+}

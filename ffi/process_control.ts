@@ -1,0 +1,81 @@
+/**
+ * Reaping, signalling and watching one child by pid. Only ever our own pids: never
+ * `waitpid(-1)`, which would steal `Deno.Command`'s children.
+ * @module
+ */
+import { syscallAllowed } from "../android/syscall_gate.ts";
+import { sysError } from "./errors.ts";
+import { decodeWaitStatus, type ExitStatus } from "./exit_status.ts";
+import { libc } from "./libc.ts";
+import type { Platform } from "./platform.ts";
+
+/** CPU and memory a child used, from `wait4`. */
+export interface ResourceUsage {
+  /** Peak resident set size in KiB (`ru_maxrss`). */
+  readonly maxRssKiB: number;
+  /** User CPU time in ms. */
+  readonly userMs: number;
+  /** System CPU time in ms. */
+  readonly systemMs: number;
+}
+
+/** A reaped child. */
+export interface Reaped {
+  readonly status: ExitStatus;
+  readonly rusage: ResourceUsage;
+}
+
+/**
+ * `wait4(pid)`: with `block` false returns null while the child runs. Retries EINTR.
+ */
+export function reap(pid: number, block: boolean): Reaped | null {
+  const c = libc();
+  const { wait, errno } = c.abi.kernel.common;
+  const layout = c.abi.kernel.rusage;
+  const status = new Int32Array(1);
+  const usage = new Uint8Array(layout.size);
+  for (;;) {
+    const rc = c.symbols.wait4(pid, new Uint8Array(status.buffer), block ? 0 : wait.WNOHANG, usage);
+    if (rc === pid) {
+      const view = new DataView(usage.buffer);
+      const ms = (offset: number) =>
+        Number(view.getBigInt64(offset, true)) * 1000 +
+        Number(view.getBigInt64(offset + 8, true)) / 1000;
+      return {
+        status: decodeWaitStatus(status[0]),
+        rusage: {
+          maxRssKiB: Number(view.getBigInt64(layout.maxrssOffset, true)),
+          userMs: ms(layout.utimeOffset),
+          systemMs: ms(layout.stimeOffset),
+        },
+      };
+    }
+    if (rc === 0) return null;
+    const e = c.errno();
+    if (e !== errno.EINTR) throw sysError("wait4", e);
+  }
+}
+
+/**
+ * Sends `signal` to `pid`, or to its process group when `group` (the child leads one).
+ * Returns false when there is nobody left to signal (ESRCH).
+ */
+export function sendSignal(pid: number, signal: number, group: boolean): boolean {
+  const c = libc();
+  if (c.symbols.kill(group ? -pid : pid, signal) === 0) return true;
+  const e = c.errno();
+  if (e === c.abi.kernel.common.errno.ESRCH) return false;
+  throw sysError(group ? "kill process group" : "kill", e);
+}
+
+/**
+ * A pidfd for `pid` that becomes readable when the child exits, or -1 where the platform's
+ * syscall gate forbids `pidfd_open` (Android below API 30, Linux before 5.3) or it fails.
+ */
+export function openPidfd(pid: number, platform: Platform): number {
+  if (!syscallAllowed("pidfd_open", platform)) return -1;
+  const c = libc();
+  const fd = c.symbols.syscall(BigInt(c.abi.kernel.syscalls.pidfd_open), BigInt(pid), 0n);
+  // pidfds are always close-on-exec (the kernel sets O_CLOEXEC on them).
+  return fd < 0n ? -1 : Number(fd);
+}

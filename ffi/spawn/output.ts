@@ -1,0 +1,51 @@
+/**
+ * What a finished child leaves behind.
+ * @module
+ */
+import { CoreError } from "../errors.ts";
+import type { ExitStatus } from "../exit_status.ts";
+import type { ResourceUsage } from "../process_control.ts";
+
+/** The result of a finished child. */
+export interface Output {
+  readonly pid: number;
+  /** `{ kind: "exited", code }` or `{ kind: "signaled", signal, signalName }`. */
+  readonly status: ExitStatus;
+  /** True when the child exited with code 0. */
+  readonly success: boolean;
+  /** Captured stdout (empty unless `stdout: "capture"`). */
+  readonly stdout: Uint8Array;
+  /** Captured stderr (empty unless `stderr: "capture"`). */
+  readonly stderr: Uint8Array;
+  /** The timeout fired and the child was killed per the cancel policy. */
+  readonly timedOut: boolean;
+  /** The `earlyExit` callback returned true and stdout was closed. */
+  readonly stdoutEarlyExited: boolean;
+  /** From spawn to reap, in ms. */
+  readonly durationMs: number;
+  /** Peak RSS and CPU time of the child, from `wait4`. */
+  readonly rusage: ResourceUsage;
+}
+
+/**
+ * Thrown when the child wrote more than `maxOutput`. The child was drained to the end and
+ * reaped; `output` holds the first `maxOutput` bytes and the final status.
+ */
+export class OutputOverflowError extends CoreError {
+  /** Everything kept, with the child's status. */
+  readonly output: Output;
+  /** Bytes read past the cap and dropped. */
+  readonly droppedBytes: number;
+
+  /** @param output the partial output @param limit the cap @param dropped bytes over it */
+  constructor(output: Output, limit: number, dropped: number) {
+    super(
+      "OutputOverflow",
+      "capture output",
+      `the child wrote ${limit + dropped} bytes, more than maxOutput (${limit}); ` +
+        'raise maxOutput, or stream with stdout: "inherit"',
+    );
+    this.output = output;
+    this.droppedBytes = dropped;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * `SpawnOptions` → `SpawnPlan`: validated, program resolved, every string encoded once, and the
+ * backend's support for each option checked, all before any fd or child exists.
+ * @module
+ */
+import { cString, type CStringArray, cStringArray, readEnviron } from "../cstrings.ts";
+import { CoreError, sysError } from "../errors.ts";
+import { closeFd } from "../fds.ts";
+import { libc } from "../libc.ts";
+import type { PosixSpawnCaps } from "./capabilities.ts";
+import type { SpawnOptions } from "./options.ts";
+import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
+import { validateOptions, type ValidOptions } from "./validate.ts";
+
+/** Everything a backend needs, ready to hand to libc. */
+export interface SpawnPlan extends ValidOptions {
+  /** Resolved program path as a C string. */
+  readonly path: Uint8Array<ArrayBuffer>;
+  /** `argv0, ...args` as `char *[]`. */
+  readonly argv: CStringArray;
+  /** The child's `char *envp[]`, or null to pass this process's `environ` unchanged. */
+  readonly envp: CStringArray | null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Validates and prepares `options` for the posix_spawn backend on a platform with `caps`.
+ * Throws `CoreError` and creates nothing when the spawn cannot go ahead.
+ */
+export function planSpawn(options: SpawnOptions, caps: PosixSpawnCaps): SpawnPlan {
+  const valid = validateOptions(options);
+  assertPosixSpawnSupports(valid, caps);
+  if (valid.cwd) assertDirectory(valid.cwd);
+  const path = resolveProgram(valid.program, valid.cwd, searchPathFor(valid));
+  return {
+    ...valid,
+    path: cString(path),
+    argv: cStringArray([valid.argv0, ...valid.args]),
+    envp: buildEnv(valid),
+  };
+}
+
+/** Refuses, with the way out named, what this libc's posix_spawn cannot do. */
+export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCaps): void {
+  const refuse = (what: string) =>
+    new CoreError(
+      "UnsupportedOption",
+      "posix_spawn",
+      `${what} on this libc; use backend "fork" or "vfork" (native helper) instead`,
+    );
+  if (!caps.available) throw refuse("posix_spawn is unavailable (bionic needs Android API 28+)");
+  if (valid.cwd && !caps.addchdir) {
+    throw refuse("cwd needs posix_spawn_file_actions_addchdir_np (glibc 2.29+, Android API 34+)");
+  }
+  if (valid.pgroup === "isolated" && !caps.setsid) {
+    throw refuse(`pgroup "isolated" needs POSIX_SPAWN_SETSID (glibc 2.26+, Android API 28+)`);
+  }
+}
+
+function assertDirectory(cwd: Uint8Array): void {
+  const c = libc();
+  const { O_RDONLY, O_DIRECTORY, O_CLOEXEC } = c.abi.kernel.open;
+  const fd = c.symbols.open(cString(cwd), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    throw sysError(
+      "validate cwd",
+      c.errno(),
+      `cwd "${decoder.decode(cwd)}" is not a usable directory`,
+    );
+  }
+  closeFd(fd);
+}
+
+/** PATH as the child will see it decides the search, like execvpe. */
+function searchPathFor(valid: ValidOptions): Uint8Array {
+  const fromEnv = valid.env?.get("PATH");
+  if (fromEnv) return fromEnv;
+  if (valid.clearEnv) return DEFAULT_PATH;
+  return getenvBytes("PATH") ?? DEFAULT_PATH;
+}
+
+function getenvBytes(name: string): Uint8Array | undefined {
+  const c = libc();
+  const p = c.symbols.getenv(cString(encoder.encode(name)));
+  if (!p) return undefined;
+  const len = Number(c.symbols.strlen(p));
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p, len)).slice();
+}
+
+function buildEnv(valid: ValidOptions): CStringArray | null {
+  if (!valid.env && !valid.clearEnv) return null;
+  const c = libc();
+  const entries = new Map<string, Uint8Array>();
+  if (!valid.clearEnv) {
+    for (const entry of readEnviron(c.symbols.environ, c.symbols.strlen)) {
+      const eq = entry.indexOf(0x3d);
+      entries.set(decoder.decode(eq < 0 ? entry : entry.subarray(0, eq)), entry);
+    }
+  }
+  for (const [key, value] of valid.env ?? []) {
+    const k = encoder.encode(key);
+    const entry = new Uint8Array(k.length + 1 + value.length);
+    entry.set(k);
+    entry[k.length] = 0x3d;
+    entry.set(value, k.length + 1);
+    entries.set(key, entry);
+  }
+  return cStringArray([...entries.values()]);
+}

@@ -1,0 +1,96 @@
+/**
+ * Decides the exact libc calls one posix_spawn will make: attribute flags, process group, and
+ * the file actions in order. Pure data, so a test can pretend to be bionic at API 29 and read
+ * what would be called; posix_spawn.ts then performs it.
+ * @module
+ */
+import type { AbiTable } from "../abi/mod.ts";
+import type { OpenFd } from "../fds.ts";
+import type { PosixSpawnCaps } from "./capabilities.ts";
+import type { PgroupMode } from "./options.ts";
+import type { ChildEnd } from "./stdio.ts";
+import type { ValidFdPolicy } from "./validate.ts";
+
+/** One `posix_spawn_file_actions_add*` call. */
+export type FileAction =
+  | { readonly op: "dup2"; readonly fd: number; readonly newfd: number }
+  | { readonly op: "openDevNull"; readonly fd: number; readonly flags: number }
+  | { readonly op: "close"; readonly fd: number }
+  | { readonly op: "closefrom"; readonly fd: number }
+  | { readonly op: "chdir"; readonly path: Uint8Array };
+
+/** The attribute and file-action calls for one spawn. */
+export interface PosixSpawnCall {
+  /** `posix_spawnattr_setflags` value. */
+  readonly flags: number;
+  /** Names of the flags set, for tests and `doctor`. */
+  readonly flagNames: readonly string[];
+  /** `posix_spawnattr_setpgroup` argument, or null when not set. */
+  readonly pgroup: number | null;
+  /** File actions, in the order the child performs them. */
+  readonly actions: readonly FileAction[];
+}
+
+/** What {@linkcode planPosixSpawnCall} decides from. */
+export interface PosixSpawnCallInput {
+  readonly abi: AbiTable;
+  readonly caps: PosixSpawnCaps;
+  /** The child's fds 0, 1, 2. */
+  readonly child: readonly [ChildEnd, ChildEnd, ChildEnd];
+  readonly pgroup: PgroupMode;
+  readonly fdPolicy: ValidFdPolicy;
+  readonly cwd: Uint8Array | null;
+  /** Parent's open fds (from /proc/self/fd); needed unless the policy is cloexecOnly. */
+  readonly openFds: readonly OpenFd[] | null;
+  /**
+   * Close-on-exec copies of allowlisted fds that are close-on-exec themselves: `dup2(copy, fd)`
+   * in the child leaves `fd` open across exec on every libc (bionic before API 33 does not
+   * clear the flag for `adddup2(fd, fd)`).
+   */
+  readonly keepCopies: ReadonlyMap<number, number>;
+}
+
+/** Whether the fd policy needs the parent's `/proc/self/fd` scan on this platform. */
+export function needsFdScan(policy: ValidFdPolicy, caps: PosixSpawnCaps): boolean {
+  if (policy.kind === "cloexecOnly") return false;
+  return !(policy.kind === "closeFrom3" && caps.addclosefrom);
+}
+
+/** The calls one spawn makes. Never sets RESETIDS: on Android it calls setgroups → SIGSYS. */
+export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
+  const f = input.abi.spawnFlags;
+  const flagNames = ["SETSIGMASK", "SETSIGDEF"];
+  if (input.pgroup === "leader") flagNames.push("SETPGROUP");
+  if (input.pgroup === "isolated") flagNames.push("SETSID");
+  if (input.caps.wantsUseVfork) flagNames.push("USEVFORK");
+  const flags = flagNames.reduce((acc, name) => acc | f[name as keyof typeof f], 0);
+
+  const { O_RDONLY, O_WRONLY } = input.abi.kernel.open;
+  const actions: FileAction[] = [];
+  input.child.forEach((end, fd) => {
+    if (typeof end === "number") actions.push({ op: "dup2", fd: end, newfd: fd });
+    else if (end === "null") {
+      actions.push({ op: "openDevNull", fd, flags: fd === 0 ? O_RDONLY : O_WRONLY });
+    }
+  });
+  for (const [fd, copy] of input.keepCopies) actions.push({ op: "dup2", fd: copy, newfd: fd });
+  actions.push(...closeActions(input));
+  if (input.cwd) actions.push({ op: "chdir", path: input.cwd });
+  return {
+    flags,
+    flagNames,
+    pgroup: input.pgroup === "leader" ? 0 : null,
+    actions,
+  };
+}
+
+function closeActions(input: PosixSpawnCallInput): FileAction[] {
+  const policy = input.fdPolicy;
+  if (policy.kind === "cloexecOnly") return [];
+  if (!needsFdScan(policy, input.caps)) return [{ op: "closefrom", fd: 3 }];
+  const keep = new Set(policy.kind === "allow" ? policy.fds : []);
+  // Close-on-exec fds vanish at exec anyway: only the inheritable ones need a close action.
+  return (input.openFds ?? [])
+    .filter((o) => o.fd > 2 && !o.cloexec && !keep.has(o.fd))
+    .map((o) => ({ op: "close", fd: o.fd }));
+}

@@ -1,0 +1,91 @@
+/**
+ * The pipes between parent and child. Both ends are close-on-exec (the child gets its ends
+ * through dup2 onto 0/1/2, which clears the flag); only the parent's ends are non-blocking,
+ * since a child whose stdout is non-blocking fails ordinary programs with EAGAIN.
+ * @module
+ */
+import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../fds.ts";
+import type { SpawnPlan } from "./plan.ts";
+
+/** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */
+export type ChildEnd = number | "null" | "inherit";
+
+/** The three standard streams of one spawn. `-1` marks a parent end that does not exist. */
+export class ChildStdio {
+  /** Child's fds 0, 1, 2. */
+  readonly child: [ChildEnd, ChildEnd, ChildEnd] = ["null", "null", "null"];
+  /** Parent's write end of the child's stdin. */
+  stdin = -1;
+  /** Parent's read end of the child's stdout. */
+  stdout = -1;
+  /** Parent's read end of the child's stderr. */
+  stderr = -1;
+
+  /** Opens the pipes `plan` asks for; on failure closes what it opened and rethrows. */
+  static open(plan: SpawnPlan): ChildStdio {
+    const stdio = new ChildStdio();
+    try {
+      if (plan.stdin instanceof Uint8Array) {
+        const [r, w] = pipeAbove2();
+        stdio.child[0] = r;
+        stdio.stdin = w;
+        setNonblocking(w, "stdin pipe");
+      } else stdio.child[0] = plan.stdin;
+      for (const [index, mode] of [[1, plan.stdout], [2, plan.stderr]] as const) {
+        if (mode !== "capture") {
+          stdio.child[index] = mode;
+          continue;
+        }
+        const [r, w] = pipeAbove2();
+        stdio.child[index] = w;
+        if (index === 1) stdio.stdout = r;
+        else stdio.stderr = r;
+        setNonblocking(r, index === 1 ? "stdout pipe" : "stderr pipe");
+      }
+      return stdio;
+    } catch (e) {
+      stdio.closeAll();
+      throw e;
+    }
+  }
+
+  /** Closes the child's ends in the parent, once the child holds its copies. */
+  closeChildEnds(): void {
+    for (let i = 0; i < 3; i++) {
+      const end = this.child[i];
+      if (typeof end === "number") closeFd(end);
+      this.child[i] = "null";
+    }
+  }
+
+  /** Closes every fd this object still owns. */
+  closeAll(): void {
+    this.closeChildEnds();
+    for (const key of ["stdin", "stdout", "stderr"] as const) {
+      if (this[key] >= 0) closeFd(this[key]);
+      this[key] = -1;
+    }
+  }
+}
+
+/**
+ * A pipe whose ends are numbered 3 or above. If this process runs with 0, 1 or 2 closed, pipe2
+ * can hand those numbers out, and a dup2 onto 0/1/2 in the child would then clobber them.
+ */
+function pipeAbove2(): [number, number] {
+  const ends = cloexecPipe("create pipe");
+  for (let i = 0; i < 2; i++) {
+    if (ends[i] < 3) {
+      try {
+        const moved = dupCloexec(ends[i], "create pipe");
+        closeFd(ends[i]);
+        ends[i] = moved;
+      } catch (e) {
+        closeFd(ends[0]);
+        closeFd(ends[1]);
+        throw e;
+      }
+    }
+  }
+  return ends;
+}

@@ -1,0 +1,245 @@
+/**
+ * Checks every option before anything is created, so bad input never leaves an fd or a child
+ * behind. Each refusal is a `CoreError` whose message says what to change.
+ * @module
+ */
+import { CoreError, invalidArgument, sysError } from "../errors.ts";
+import { fdFlags } from "../fds.ts";
+import { libc } from "../libc.ts";
+import { toBytes } from "../cstrings.ts";
+import {
+  type Backend,
+  type CancelPolicy,
+  DEFAULTS,
+  OPTION_KEYS,
+  type PgroupMode,
+  type SpawnOptions,
+  type StdioMode,
+} from "./options.ts";
+
+/** An fd policy after validation. */
+export type ValidFdPolicy =
+  | { readonly kind: "cloexecOnly" }
+  | { readonly kind: "closeFrom3" }
+  | { readonly kind: "allow"; readonly fds: readonly number[] };
+
+/** Options after validation: every default applied, every string as bytes without NUL. */
+export interface ValidOptions {
+  readonly program: Uint8Array;
+  readonly args: readonly Uint8Array[];
+  readonly argv0: Uint8Array;
+  readonly env: ReadonlyMap<string, Uint8Array> | null;
+  readonly clearEnv: boolean;
+  readonly cwd: Uint8Array | null;
+  readonly stdin: Uint8Array | "null" | "inherit";
+  readonly stdout: StdioMode;
+  readonly stderr: StdioMode;
+  readonly pgroup: PgroupMode;
+  readonly fdPolicy: ValidFdPolicy;
+  readonly maxOutput: number;
+  readonly timeoutMs: number | null;
+  readonly killGraceMs: number;
+  readonly cancel: CancelPolicy;
+  readonly earlyExit: ((chunk: Uint8Array) => boolean) | null;
+  readonly afterEarlyExit: "wait" | "kill";
+  readonly backend: Backend;
+}
+
+const STDIO_MODES: readonly string[] = ["capture", "inherit", "null"];
+const PGROUP_MODES: readonly string[] = ["none", "leader", "isolated"];
+
+/** Validates `options`; throws `CoreError` (`InvalidArgument`, `EBADF`, …) on the first problem. */
+export function validateOptions(options: SpawnOptions): ValidOptions {
+  if (typeof options !== "object" || options === null) {
+    throw invalidArgument("validate options", "options must be an object", "pass { program, … }");
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) {
+      throw invalidArgument(
+        "validate options",
+        `unknown option "${key}"`,
+        `use one of: ${[...OPTION_KEYS].join(", ")}`,
+      );
+    }
+  }
+  const program = cBytes(options.program, "program");
+  if (program.length === 0) {
+    throw invalidArgument("validate program", "program is empty", "name a program or a path");
+  }
+  const args = list(options.args, "args").map((a, i) => cBytes(a, `args[${i}]`));
+  const argv0 = options.argv0 === undefined ? program : cBytes(options.argv0, "argv0");
+  const cwd = options.cwd === undefined ? null : cBytes(options.cwd, "cwd");
+  if (cwd?.length === 0) {
+    throw invalidArgument("validate cwd", "cwd is empty", "omit it or name a directory");
+  }
+  return {
+    program,
+    args,
+    argv0,
+    env: validateEnv(options.env),
+    clearEnv: bool(options.clearEnv, "clearEnv", false),
+    cwd,
+    stdin: validateStdin(options.stdin),
+    stdout: oneOf(options.stdout, STDIO_MODES, "stdout", DEFAULTS.stdio) as StdioMode,
+    stderr: oneOf(options.stderr, STDIO_MODES, "stderr", DEFAULTS.stdio) as StdioMode,
+    pgroup: oneOf(options.pgroup, PGROUP_MODES, "pgroup", DEFAULTS.pgroup) as PgroupMode,
+    fdPolicy: validateFdPolicy(options.fdPolicy),
+    maxOutput: positiveInteger(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
+    timeoutMs: options.timeoutMs === undefined ? null : positiveMs(options.timeoutMs, "timeoutMs"),
+    killGraceMs: options.killGraceMs === undefined
+      ? DEFAULTS.killGraceMs
+      : nonNegativeMs(options.killGraceMs, "killGraceMs"),
+    cancel: oneOf(options.cancel, ["kill", "graceful"], "cancel", DEFAULTS.cancel) as CancelPolicy,
+    earlyExit: validateCallback(options.earlyExit),
+    afterEarlyExit: oneOf(
+      options.afterEarlyExit,
+      ["wait", "kill"],
+      "afterEarlyExit",
+      DEFAULTS.afterEarlyExit,
+    ) as "wait" | "kill",
+    backend: validateBackend(options.backend),
+  };
+}
+
+function cBytes(value: unknown, name: string): Uint8Array {
+  if (typeof value !== "string" && !(value instanceof Uint8Array)) {
+    throw invalidArgument(`validate ${name}`, `${name} must be a string or Uint8Array`, "");
+  }
+  const bytes = toBytes(value);
+  if (bytes.includes(0)) {
+    throw invalidArgument(
+      `validate ${name}`,
+      `${name} contains a NUL byte`,
+      "C strings end at NUL; remove it",
+    );
+  }
+  return bytes;
+}
+
+function list(value: unknown, name: string): readonly (string | Uint8Array)[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    throw invalidArgument(`validate ${name}`, `${name} must be an array`, "pass [] or omit it");
+  }
+  return value;
+}
+
+function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
+  if (env === undefined) return null;
+  if (typeof env !== "object" || env === null || Array.isArray(env)) {
+    throw invalidArgument("validate env", "env must be a record of name → value", "");
+  }
+  const out = new Map<string, Uint8Array>();
+  for (const [key, value] of Object.entries(env)) {
+    if (key.length === 0 || key.includes("=") || key.includes("\0")) {
+      throw invalidArgument(
+        "validate env",
+        `env name ${JSON.stringify(key)} is empty or contains "=" or NUL`,
+        "use a plain variable name",
+      );
+    }
+    out.set(key, cBytes(value, `env.${key}`));
+  }
+  return out;
+}
+
+function validateStdin(stdin: SpawnOptions["stdin"]): ValidOptions["stdin"] {
+  if (stdin === undefined || stdin === "null" || stdin === "inherit") return stdin ?? "null";
+  if (stdin instanceof Uint8Array) return stdin;
+  throw invalidArgument(
+    "validate stdin",
+    `stdin must be a Uint8Array, "null" or "inherit"`,
+    "encode text with new TextEncoder().encode(…)",
+  );
+}
+
+function validateFdPolicy(policy: SpawnOptions["fdPolicy"]): ValidFdPolicy {
+  if (policy === undefined || policy === "cloexecOnly") return { kind: "cloexecOnly" };
+  if (policy === "closeFrom3") return { kind: "closeFrom3" };
+  if (typeof policy !== "object" || policy === null || !Array.isArray(policy.allow)) {
+    throw invalidArgument(
+      "validate fdPolicy",
+      `fdPolicy must be "cloexecOnly", "closeFrom3" or { allow: [fds] }`,
+      "",
+    );
+  }
+  const seen = new Set<number>();
+  for (const fd of policy.allow) {
+    if (!Number.isInteger(fd) || fd < 3) {
+      throw invalidArgument(
+        "validate fdPolicy",
+        `allowlisted fd ${fd} is not an integer ≥ 3`,
+        "0, 1 and 2 are always passed; list only fds ≥ 3",
+      );
+    }
+    if (seen.has(fd)) {
+      throw invalidArgument("validate fdPolicy", `fd ${fd} is listed twice`, "list each fd once");
+    }
+    seen.add(fd);
+    if (fdFlags(fd) < 0) {
+      throw sysError("validate fdPolicy", libc().errno(), `fd ${fd} is not open in this process`);
+    }
+  }
+  return { kind: "allow", fds: [...seen].sort((a, b) => a - b) };
+}
+
+function validateCallback(cb: unknown): ValidOptions["earlyExit"] {
+  if (cb === undefined) return null;
+  if (typeof cb !== "function") {
+    throw invalidArgument("validate earlyExit", "earlyExit must be a function", "");
+  }
+  return cb as (chunk: Uint8Array) => boolean;
+}
+
+function validateBackend(backend: unknown): Backend {
+  if (backend === undefined || backend === "posixSpawn") return "posixSpawn";
+  if (backend === "fork" || backend === "vfork") {
+    throw new CoreError(
+      "UnsupportedOption",
+      "validate backend",
+      `the ${backend} backend needs the native helper, which this version does not ship yet; ` +
+        `use backend "posixSpawn"`,
+    );
+  }
+  throw invalidArgument(
+    "validate backend",
+    `unknown backend ${String(backend)}`,
+    `use "posixSpawn"`,
+  );
+}
+
+function oneOf(value: unknown, allowed: readonly string[], name: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value === "string" && allowed.includes(value)) return value;
+  throw invalidArgument(
+    `validate ${name}`,
+    `${name} is ${JSON.stringify(value)}`,
+    `use one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+  );
+}
+
+function bool(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === "boolean") return value;
+  throw invalidArgument(`validate ${name}`, `${name} must be true or false`, "");
+}
+
+function positiveInteger(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  throw invalidArgument(
+    `validate ${name}`,
+    `${name} is ${value}`,
+    "use a whole number of bytes > 0",
+  );
+}
+
+function positiveMs(value: unknown, name: string): number {
+  if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
+  throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms > 0");
+}
+
+function nonNegativeMs(value: unknown, name: string): number {
+  if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms ≥ 0");
+}
