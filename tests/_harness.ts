@@ -1,0 +1,86 @@
+/**
+ * Shared test plumbing: every spawning test runs with Deno's op and resource sanitizers on and
+ * checks that this process holds the same fds and children after the test as before.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { CoreError, hostPlatform } from "../mod.ts";
+
+Deno.test.sanitizer({ ops: true, resources: true });
+// libc stays open for the life of the process; open it before any test so no test "leaks" it.
+hostPlatform();
+
+/** The fds this process has open (the scan's own handle excluded). */
+export function openFds(): number[] {
+  const out: number[] = [];
+  for (const e of Deno.readDirSync("/proc/self/fd")) out.push(Number(e.name));
+  // The directory handle used for the scan is already closed: drop the number that no longer resolves.
+  return out.filter((fd) => {
+    try {
+      Deno.readLinkSync(`/proc/self/fd/${fd}`);
+      return true;
+    } catch {
+      return false;
+    }
+  }).sort((a, b) => a - b);
+}
+
+/** Pids of this process's children, zombies included, from /proc/self/task/<tid>/children. */
+export function childPids(): number[] {
+  const out: number[] = [];
+  for (const task of Deno.readDirSync("/proc/self/task")) {
+    try {
+      const text = Deno.readTextFileSync(`/proc/self/task/${task.name}/children`).trim();
+      if (text) out.push(...text.split(/\s+/).map(Number));
+    } catch { /* thread ended during the scan */ }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** Whether `pid` exists (zombie or alive). */
+export function pidExists(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Registers a test that spawns: sanitizers on, and the fd set and child set after the test
+ * must equal those before it (nothing leaked, no zombie).
+ */
+export function spawnTest(name: string, fn: () => void | Promise<void>): void {
+  Deno.test({
+    name,
+    sanitizeOps: true,
+    sanitizeResources: true,
+    async fn() {
+      const fdsBefore = openFds();
+      const childrenBefore = childPids();
+      await fn();
+      assert.deepEqual(openFds(), fdsBefore, "fds leaked by the test");
+      assert.deepEqual(childPids(), childrenBefore, "children or zombies left by the test");
+    },
+  });
+}
+
+/** Asserts that `fn` throws a CoreError with `code` (and `op` containing `opPart`, if given). */
+export function assertCoreError(fn: () => unknown, code: string, opPart?: string): CoreError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof CoreError, `expected CoreError ${code}, got ${caught}`);
+  assert.equal(caught.code, code, `code (message: ${caught.message})`);
+  if (opPart) assert.ok(caught.op.includes(opPart), `op "${caught.op}" lacks "${opPart}"`);
+  return caught;
+}
+
+/** UTF-8 decode. */
+export function text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}

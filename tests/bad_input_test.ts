@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { runSync, type SpawnOptions } from "../mod.ts";
+import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { planSpawn } from "../ffi/spawn/plan.ts";
+import { assertCoreError, spawnTest } from "./_harness.ts";
+
+const NUL = "a\0b";
+const dir = Deno.makeTempDirSync({ prefix: "coreshift-bad-" });
+const plainFile = `${dir}/plain.txt`;
+Deno.writeTextFileSync(plainFile, "not a program\n");
+const garbageExe = `${dir}/garbage`;
+Deno.writeFileSync(garbageExe, new Uint8Array([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4]), {
+  mode: 0o755,
+});
+
+/** [what, options, expected code, part of the failing op] */
+const CASES: [string, SpawnOptions, string, string][] = [
+  ["NUL in program", { program: NUL }, "InvalidArgument", "program"],
+  ["NUL in an argument", { program: "true", args: ["ok", NUL] }, "InvalidArgument", "args[1]"],
+  ["NUL in an env value", { program: "true", env: { A: NUL } }, "InvalidArgument", "env.A"],
+  ["NUL in an env name", { program: "true", env: { [NUL]: "x" } }, "InvalidArgument", "env"],
+  ["NUL in cwd", { program: "true", cwd: NUL }, "InvalidArgument", "cwd"],
+  ["= in an env name", { program: "true", env: { "A=B": "x" } }, "InvalidArgument", "env"],
+  ["empty env name", { program: "true", env: { "": "x" } }, "InvalidArgument", "env"],
+  ["empty program", { program: "" }, "InvalidArgument", "program"],
+  ["program of the wrong type", { program: 42 as unknown as string }, "InvalidArgument", "program"],
+  ["args not an array", { program: "true", args: "x" as unknown as [] }, "InvalidArgument", "args"],
+  [
+    "misspelt option",
+    { program: "true", timeout: 5 } as SpawnOptions,
+    "InvalidArgument",
+    "options",
+  ],
+  ["negative timeout", { program: "true", timeoutMs: -1 }, "InvalidArgument", "timeoutMs"],
+  ["NaN timeout", { program: "true", timeoutMs: NaN }, "InvalidArgument", "timeoutMs"],
+  ["infinite timeout", { program: "true", timeoutMs: Infinity }, "InvalidArgument", "timeoutMs"],
+  ["zero timeout", { program: "true", timeoutMs: 0 }, "InvalidArgument", "timeoutMs"],
+  ["zero maxOutput", { program: "true", maxOutput: 0 }, "InvalidArgument", "maxOutput"],
+  ["fractional maxOutput", { program: "true", maxOutput: 1.5 }, "InvalidArgument", "maxOutput"],
+  ["negative kill grace", { program: "true", killGraceMs: -5 }, "InvalidArgument", "killGraceMs"],
+  [
+    "unknown stdout mode",
+    { program: "true", stdout: "pipe" as "capture" },
+    "InvalidArgument",
+    "stdout",
+  ],
+  ["text as stdin", { program: "true", stdin: "hi" as "null" }, "InvalidArgument", "stdin"],
+  ["unknown pgroup", { program: "true", pgroup: "new" as "leader" }, "InvalidArgument", "pgroup"],
+  [
+    "unknown cancel policy",
+    { program: "true", cancel: "term" as "kill" },
+    "InvalidArgument",
+    "cancel",
+  ],
+  [
+    "unknown fd policy",
+    { program: "true", fdPolicy: "all" as "closeFrom3" },
+    "InvalidArgument",
+    "fdPolicy",
+  ],
+  [
+    "negative allowlisted fd",
+    { program: "true", fdPolicy: { allow: [-3] } },
+    "InvalidArgument",
+    "fdPolicy",
+  ],
+  [
+    "earlyExit not a function",
+    { program: "true", earlyExit: 1 as unknown as () => boolean },
+    "InvalidArgument",
+    "earlyExit",
+  ],
+  [
+    "unknown afterEarlyExit",
+    { program: "true", afterEarlyExit: "stop" as "kill" },
+    "InvalidArgument",
+    "afterEarlyExit",
+  ],
+  [
+    "clearEnv not a boolean",
+    { program: "true", clearEnv: "yes" as unknown as boolean },
+    "InvalidArgument",
+    "clearEnv",
+  ],
+  [
+    "unknown backend",
+    { program: "true", backend: "spawnp" as "posixSpawn" },
+    "InvalidArgument",
+    "backend",
+  ],
+  [
+    "backend without its helper",
+    { program: "true", backend: "vfork" as "posixSpawn" },
+    "UnsupportedOption",
+    "backend",
+  ],
+  [
+    "missing program in PATH",
+    { program: "coreshift-no-such-program" },
+    "ENOENT",
+    "resolve program",
+  ],
+  ["missing absolute program", { program: `${dir}/nope` }, "ENOENT", "resolve program"],
+  ["directory as program", { program: dir }, "EACCES", "resolve program"],
+  ["non-executable file", { program: plainFile }, "EACCES", "resolve program"],
+  ["executable that is no binary", { program: garbageExe }, "ENOEXEC", "posix_spawn"],
+  ["missing cwd", { program: "true", cwd: `${dir}/missing` }, "ENOENT", "cwd"],
+  ["a file as cwd", { program: "true", cwd: plainFile }, "ENOTDIR", "cwd"],
+];
+
+for (const [what, options, code, op] of CASES) {
+  spawnTest(`bad input refused with ${code}: ${what}`, () => {
+    const err = assertCoreError(() => runSync(options), code, op);
+    assert.ok(err.message.length > err.op.length + 10, `message says what to fix: ${err.message}`);
+  });
+}
+
+spawnTest(
+  "an option this libc cannot do is refused before anything starts (pretend bionic 29)",
+  () => {
+    const bionic29 = posixSpawnCaps(
+      {
+        os: "android",
+        libc: "bionic",
+        libcVersion: "api29",
+        arch: "aarch64",
+        androidApi: 29,
+        kernel: [4, 14],
+      },
+      () => true,
+    );
+    const err = assertCoreError(
+      () => planSpawn({ program: "true", cwd: "/" }, bionic29),
+      "UnsupportedOption",
+    );
+    assert.match(err.message, /fork/);
+    const bionic27 = posixSpawnCaps(
+      {
+        os: "android",
+        libc: "bionic",
+        libcVersion: "api27",
+        arch: "aarch64",
+        androidApi: 27,
+        kernel: [4, 4],
+      },
+      () => true,
+    );
+    assertCoreError(() => planSpawn({ program: "true" }, bionic27), "UnsupportedOption");
+  },
+);
+
+Deno.test("bad-input fixtures are removed", () => {
+  Deno.removeSync(dir, { recursive: true });
+});

@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { SYSCALL_GATES, syscallAllowed } from "../android/mod.ts";
+import { ABI_TABLES, abiFor } from "../ffi/abi/mod.ts";
+import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platform.ts";
+import { posixSpawnCaps, type SpawnSymbol } from "../ffi/spawn/capabilities.ts";
+import { planPosixSpawnCall, type PosixSpawnCallInput } from "../ffi/spawn/posix_spawn_call.ts";
+import { decodeWaitStatus, shellExitCode } from "../mod.ts";
+
+function android(api: number, arch: "aarch64" | "x86_64" = "aarch64"): Platform {
+  return {
+    os: "android",
+    libc: "bionic",
+    libcVersion: `api${api}`,
+    arch,
+    androidApi: api,
+    kernel: [5, 10],
+  };
+}
+function glibc(version: string): Platform {
+  return {
+    os: "linux",
+    libc: "glibc",
+    libcVersion: version,
+    arch: "x86_64",
+    androidApi: null,
+    kernel: [6, 1],
+  };
+}
+const allSymbols = () => true;
+const symbolsUpTo = (present: SpawnSymbol[]) => (s: SpawnSymbol) => present.includes(s);
+
+function call(platform: Platform, over: Partial<PosixSpawnCallInput> = {}) {
+  return planPosixSpawnCall({
+    abi: abiFor(platform.libc, platform.arch),
+    caps: posixSpawnCaps(platform, allSymbols),
+    child: [10, 11, 12],
+    pgroup: "none",
+    fdPolicy: { kind: "cloexecOnly" },
+    cwd: null,
+    openFds: null,
+    keepCopies: new Map(),
+    ...over,
+  });
+}
+
+Deno.test("syscall gates: what each Android API level may call", () => {
+  const expected: Record<number, string[]> = {
+    26: [],
+    29: [],
+    30: ["pidfd_open"],
+    31: ["pidfd_open", "pidfd_send_signal", "pidfd_getfd"],
+    33: ["pidfd_open", "pidfd_send_signal", "pidfd_getfd", "close_range"],
+    35: Object.keys(SYSCALL_GATES),
+  };
+  for (const [api, allowed] of Object.entries(expected)) {
+    const platform = { ...android(Number(api)), kernel: [6, 6] as const };
+    const got = Object.keys(SYSCALL_GATES).filter((s) =>
+      syscallAllowed(s as keyof typeof SYSCALL_GATES, platform)
+    );
+    assert.deepEqual(got.sort(), [...allowed].sort(), `API ${api}`);
+  }
+});
+
+Deno.test("syscall gates: an old kernel closes the gate even on a new API level", () => {
+  assert.equal(syscallAllowed("pidfd_open", { ...android(35), kernel: [5, 2] }), false);
+  assert.equal(syscallAllowed("close_range", { ...glibc("2.36"), kernel: [5, 8] }), false);
+  assert.equal(syscallAllowed("close_range", glibc("2.36")), true);
+  assert.equal(
+    syscallAllowed("pidfd_open", { ...android(35), androidApi: null, os: "android" }),
+    false,
+  );
+});
+
+Deno.test("posix_spawn capabilities per bionic API level", () => {
+  assert.equal(posixSpawnCaps(android(27), allSymbols).available, false);
+  const api29 = posixSpawnCaps(android(29), allSymbols);
+  assert.deepEqual(api29, {
+    available: true,
+    addchdir: false,
+    addclosefrom: false,
+    setsid: true,
+    wantsUseVfork: true,
+  });
+  assert.equal(posixSpawnCaps(android(34), allSymbols).addchdir, true);
+  assert.equal(posixSpawnCaps(android(34), symbolsUpTo(["posix_spawn"])).addchdir, false);
+  assert.equal(
+    posixSpawnCaps(android(35), allSymbols).addclosefrom,
+    false,
+    "bionic has no closefrom",
+  );
+});
+
+Deno.test("posix_spawn capabilities per glibc version", () => {
+  assert.equal(posixSpawnCaps(glibc("2.25"), allSymbols).setsid, false);
+  assert.equal(posixSpawnCaps(glibc("2.26"), allSymbols).setsid, true);
+  const old = posixSpawnCaps(glibc("2.28"), symbolsUpTo(["posix_spawn"]));
+  assert.equal(old.addchdir, false);
+  assert.equal(old.addclosefrom, false);
+  assert.equal(old.wantsUseVfork, false);
+});
+
+Deno.test("bionic API 29: USEVFORK set, RESETIDS never, signals reset, stdio dup2'd", () => {
+  const c = call(android(29), { pgroup: "leader" });
+  assert.deepEqual(c.flagNames, ["SETSIGMASK", "SETSIGDEF", "SETPGROUP", "USEVFORK"]);
+  assert.equal(c.flags, 8 | 4 | 2 | 64);
+  assert.equal(c.flags & 1, 0, "RESETIDS would call setgroups: SIGSYS on Android");
+  assert.equal(c.pgroup, 0);
+  assert.deepEqual(c.actions, [
+    { op: "dup2", fd: 10, newfd: 0 },
+    { op: "dup2", fd: 11, newfd: 1 },
+    { op: "dup2", fd: 12, newfd: 2 },
+  ]);
+});
+
+Deno.test("glibc: no USEVFORK (a no-op there), SETSID for isolated", () => {
+  const c = call(glibc("2.36"), { pgroup: "isolated" });
+  assert.deepEqual(c.flagNames, ["SETSIGMASK", "SETSIGDEF", "SETSID"]);
+  assert.equal(c.pgroup, null);
+});
+
+Deno.test("closeFrom3: one closefrom on glibc 2.34+, a close per inheritable fd on bionic", () => {
+  const openFds = [
+    { fd: 0, cloexec: false },
+    { fd: 5, cloexec: false },
+    { fd: 6, cloexec: true },
+    { fd: 9, cloexec: false },
+  ];
+  const fdPolicy = { kind: "closeFrom3" } as const;
+  const onGlibc = call(glibc("2.36"), { fdPolicy, openFds });
+  assert.deepEqual(onGlibc.actions.at(-1), { op: "closefrom", fd: 3 });
+  const onBionic = call(android(33), { fdPolicy, openFds });
+  assert.deepEqual(onBionic.actions.slice(3), [{ op: "close", fd: 5 }, { op: "close", fd: 9 }]);
+});
+
+Deno.test("allowlist on bionic 29: kept fds come back through a dup2 from a cloexec copy", () => {
+  const c = call(android(29), {
+    fdPolicy: { kind: "allow", fds: [5, 7] },
+    openFds: [{ fd: 5, cloexec: true }, { fd: 7, cloexec: false }, { fd: 8, cloexec: false }],
+    keepCopies: new Map([[5, 20]]),
+  });
+  assert.deepEqual(c.actions.slice(3), [{ op: "dup2", fd: 20, newfd: 5 }, { op: "close", fd: 8 }]);
+});
+
+Deno.test("/dev/null stdio and cwd become addopen and addchdir actions", () => {
+  const cwd = new TextEncoder().encode("/data/local/tmp");
+  const c = call(android(34), { child: ["null", "inherit", "null"], cwd });
+  const abi = abiFor("bionic", "aarch64");
+  assert.deepEqual(c.actions, [
+    { op: "openDevNull", fd: 0, flags: abi.kernel.open.O_RDONLY },
+    { op: "openDevNull", fd: 2, flags: abi.kernel.open.O_WRONLY },
+    { op: "chdir", path: cwd },
+  ]);
+});
+
+Deno.test("ABI tables: the facts DESIGN.md lists", () => {
+  assert.equal(ABI_TABLES["glibc-x86_64"].sizes.posixSpawnattr, 336);
+  assert.equal(ABI_TABLES["glibc-x86_64"].sizes.posixSpawnFileActions, 80);
+  assert.equal(ABI_TABLES["glibc-aarch64"].sizes.sigset, 128);
+  for (const key of ["bionic-aarch64", "bionic-x86_64"] as const) {
+    assert.deepEqual(ABI_TABLES[key].sizes, {
+      sigset: 8,
+      posixSpawnattr: 8,
+      posixSpawnFileActions: 8,
+    });
+    assert.equal(ABI_TABLES[key].errnoSymbol, "__errno");
+    assert.equal(ABI_TABLES[key].spawnFlags.SETSID, 128);
+    assert.equal(ABI_TABLES[key].spawnFlags.USEVFORK, 64);
+  }
+  assert.equal(ABI_TABLES["bionic-x86_64"].kernel.epollEvent.size, 12, "packed on x86_64");
+  assert.equal(ABI_TABLES["bionic-aarch64"].kernel.epollEvent.size, 16);
+  assert.equal(ABI_TABLES["bionic-aarch64"].kernel.open.O_CLOEXEC, 0x80000);
+  assert.equal(ABI_TABLES["bionic-x86_64"].kernel.open.O_NONBLOCK, 0x800);
+  assert.equal(ABI_TABLES["bionic-aarch64"].kernel.rusage.maxrssOffset, 32);
+});
+
+Deno.test("wait status decoding and shell exit codes", () => {
+  assert.deepEqual(decodeWaitStatus(0x0300), { kind: "exited", code: 3 });
+  assert.deepEqual(decodeWaitStatus(9), {
+    kind: "signaled",
+    signal: 9,
+    signalName: "SIGKILL",
+    coreDumped: false,
+  });
+  assert.deepEqual(decodeWaitStatus(0x86), {
+    kind: "signaled",
+    signal: 6,
+    signalName: "SIGABRT",
+    coreDumped: true,
+  });
+  assert.equal(shellExitCode(decodeWaitStatus(0x0300)), 3);
+  assert.equal(shellExitCode(decodeWaitStatus(15)), 143);
+});
+
+Deno.test("kernel release and version parsing", () => {
+  assert.deepEqual(parseKernelRelease("6.1.0-18-amd64"), [6, 1]);
+  assert.deepEqual(parseKernelRelease("4.14.186-perf+"), [4, 14]);
+  assert.deepEqual(parseKernelRelease("weird"), [0, 0]);
+  assert.equal(versionAtLeast("2.36", "2.29"), true);
+  assert.equal(versionAtLeast("2.3", "2.29"), false);
+  assert.equal(versionAtLeast("2.29", "2.29"), true);
+  assert.equal(versionAtLeast("3.0", "2.29"), true);
+});
