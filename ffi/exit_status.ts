@@ -6,6 +6,7 @@ import { LINUX_COMMON } from "./abi/linux_common.ts";
 
 /** A child that returned from main or called exit. */
 export interface Exited {
+  /** Discriminant. */
   readonly kind: "exited";
   /** 0–255. */
   readonly code: number;
@@ -13,6 +14,7 @@ export interface Exited {
 
 /** A child killed by a signal. */
 export interface Signaled {
+  /** Discriminant. */
   readonly kind: "signaled";
   /** The signal number, e.g. 9. */
   readonly signal: number;

@@ -62,6 +62,21 @@ export function setNonblocking(fd: number, op: string): void {
   }
 }
 
+let devNull = -1;
+
+/**
+ * One close-on-exec `/dev/null` fd (read-write) shared by every spawn for the life of the
+ * process: a child's null stdio is then a dup2 instead of a path lookup per stream.
+ */
+export function devNullFd(): number {
+  if (devNull >= 0) return devNull;
+  const c = libc();
+  const { O_RDWR, O_CLOEXEC } = c.abi.kernel.open;
+  const fd = c.symbols.open(new TextEncoder().encode("/dev/null\0"), O_RDWR | O_CLOEXEC, 0);
+  if (fd < 0) throw sysError("open /dev/null", c.errno());
+  return devNull = fd;
+}
+
 /** `fcntl(fd, F_DUPFD_CLOEXEC, 3)`: a close-on-exec copy of `fd` numbered 3 or above. */
 export function dupCloexec(fd: number, op: string): number {
   const c = libc();

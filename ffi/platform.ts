@@ -11,9 +11,11 @@ import { libc } from "./libc.ts";
 export interface Platform {
   /** `"android"` for bionic Deno (Termux); `"linux"` otherwise. */
   readonly os: "linux" | "android";
+  /** Which C library this Deno is linked against. */
   readonly libc: LibcName;
   /** glibc: `"2.36"`; bionic: `"api<N>"`. */
   readonly libcVersion: string;
+  /** CPU architecture. */
   readonly arch: ArchName;
   /** The device's API level on Android, else `null`. */
   readonly androidApi: number | null;

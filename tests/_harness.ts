@@ -5,10 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { CoreError, hostPlatform } from "../mod.ts";
+import { devNullFd } from "../ffi/fds.ts";
 
 Deno.test.sanitizer({ ops: true, resources: true });
-// libc stays open for the life of the process; open it before any test so no test "leaks" it.
+// libc and the shared /dev/null fd stay open for the life of the process; open them before any
+// test so that no test is charged with them.
 hostPlatform();
+devNullFd();
 
 /** The fds this process has open (the scan's own handle excluded). */
 export function openFds(): number[] {

@@ -8,6 +8,7 @@ import type { ResourceUsage } from "../process_control.ts";
 
 /** The result of a finished child. */
 export interface Output {
+  /** The child's process id (already reaped: do not signal it). */
   readonly pid: number;
   /** `{ kind: "exited", code }` or `{ kind: "signaled", signal, signalName }`. */
   readonly status: ExitStatus;
@@ -37,7 +38,12 @@ export class OutputOverflowError extends CoreError {
   /** Bytes read past the cap and dropped. */
   readonly droppedBytes: number;
 
-  /** @param output the partial output @param limit the cap @param dropped bytes over it */
+  /**
+   * Wraps the partial output of a child that wrote past its cap.
+   * @param output what was kept, with the final status
+   * @param limit the `maxOutput` in force
+   * @param dropped bytes read past the cap and discarded
+   */
   constructor(output: Output, limit: number, dropped: number) {
     super(
       "OutputOverflow",

@@ -4,28 +4,48 @@
  */
 import { cString } from "../cstrings.ts";
 import { sysError } from "../errors.ts";
-import { closeFd, dupCloexec, fdFlags, listOpenFds } from "../fds.ts";
+import { closeFd, devNullFd, dupCloexec, fdFlags, listOpenFds } from "../fds.ts";
 import { type Libc, libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
 import type { SpawnPlan } from "./plan.ts";
 import { type FileAction, needsFdScan, planPosixSpawnCall } from "./posix_spawn_call.ts";
 import type { ChildStdio } from "./stdio.ts";
 
-const DEV_NULL = cString(new TextEncoder().encode("/dev/null"));
+/**
+ * Spawn attributes depend only on (flags, pgroup), so each combination is prepared once and
+ * reused: six libc calls fewer per spawn. At most a handful exist; they live as long as the
+ * process (bionic mallocs them, glibc does not, neither needs destroy for reuse).
+ */
+const attrCache = new Map<string, Uint8Array>();
 
-let signalSets: { empty: Uint8Array; defaults: Uint8Array } | undefined;
-
-/** The child's signal mask (empty) and the signals reset to default (all but KILL and STOP). */
-function childSignalSets(c: Libc): { empty: Uint8Array; defaults: Uint8Array } {
-  if (signalSets) return signalSets;
+function preparedAttr(c: Libc, flags: number, pgroup: number | null): Uint8Array {
+  const key = `${flags}:${pgroup}`;
+  const cached = attrCache.get(key);
+  if (cached) return cached;
+  const s = c.symbols;
+  const attr = new Uint8Array(c.abi.sizes.posixSpawnattr);
+  // The child's signal mask is empty; every signal but KILL and STOP goes back to default.
   const empty = new Uint8Array(c.abi.sizes.sigset);
   const defaults = new Uint8Array(c.abi.sizes.sigset);
   const { SIGKILL, SIGSTOP } = c.abi.kernel.common.signals;
-  c.symbols.sigemptyset(empty);
-  c.symbols.sigfillset(defaults);
-  c.symbols.sigdelset(defaults, SIGKILL);
-  c.symbols.sigdelset(defaults, SIGSTOP);
-  return signalSets = { empty, defaults };
+  s.sigemptyset(empty);
+  s.sigfillset(defaults);
+  s.sigdelset(defaults, SIGKILL);
+  s.sigdelset(defaults, SIGSTOP);
+  check(s.posix_spawnattr_init!(attr), "posix_spawnattr_init");
+  try {
+    check(s.posix_spawnattr_setflags!(attr, flags), "posix_spawnattr_setflags");
+    check(s.posix_spawnattr_setsigmask!(attr, empty), "posix_spawnattr_setsigmask");
+    check(s.posix_spawnattr_setsigdefault!(attr, defaults), "posix_spawnattr_setsigdefault");
+    if (pgroup !== null) {
+      check(s.posix_spawnattr_setpgroup!(attr, pgroup), "posix_spawnattr_setpgroup");
+    }
+  } catch (e) {
+    s.posix_spawnattr_destroy!(attr);
+    throw e;
+  }
+  attrCache.set(key, attr);
+  return attr;
 }
 
 /** Spawns `plan` with posix_spawn; returns the pid. Owns nothing afterwards but the child. */
@@ -44,6 +64,7 @@ export function posixSpawn(plan: SpawnPlan, stdio: ChildStdio, caps: PosixSpawnC
       abi: c.abi,
       caps,
       child: stdio.child,
+      devNull: stdio.child.includes("null") ? devNullFd() : -1,
       pgroup: plan.pgroup,
       fdPolicy: plan.fdPolicy,
       cwd: plan.cwd,
@@ -51,41 +72,41 @@ export function posixSpawn(plan: SpawnPlan, stdio: ChildStdio, caps: PosixSpawnC
       keepCopies,
     });
 
-    const attr = new Uint8Array(c.abi.sizes.posixSpawnattr);
-    check(s.posix_spawnattr_init!(attr), "posix_spawnattr_init");
+    const attr = preparedAttr(c, call.flags, call.pgroup);
+    const actions = fileActions(c, call.actions);
     try {
-      const sets = childSignalSets(c);
-      check(s.posix_spawnattr_setflags!(attr, call.flags), "posix_spawnattr_setflags");
-      check(s.posix_spawnattr_setsigmask!(attr, sets.empty), "posix_spawnattr_setsigmask");
-      check(s.posix_spawnattr_setsigdefault!(attr, sets.defaults), "posix_spawnattr_setsigdefault");
-      if (call.pgroup !== null) {
-        check(s.posix_spawnattr_setpgroup!(attr, call.pgroup), "posix_spawnattr_setpgroup");
-      }
-      const actions = new Uint8Array(c.abi.sizes.posixSpawnFileActions);
-      check(s.posix_spawn_file_actions_init!(actions), "posix_spawn_file_actions_init");
-      try {
-        for (const action of call.actions) addAction(c, actions, action);
-        const pid = new Int32Array(1);
-        const envp = plan.envp?.pointer ?? new Deno.UnsafePointerView(s.environ!).getPointer();
-        const rc = s.posix_spawn!(
-          new Uint8Array(pid.buffer),
-          plan.path,
-          actions,
-          attr,
-          plan.argv.pointer,
-          envp,
-        );
-        if (rc !== 0) throw sysError("posix_spawn", rc, spawnHint(rc, c));
-        return pid[0];
-      } finally {
-        s.posix_spawn_file_actions_destroy!(actions);
-      }
+      const pid = new Int32Array(1);
+      const envp = plan.envp?.pointer ?? new Deno.UnsafePointerView(s.environ!).getPointer();
+      const rc = s.posix_spawn!(
+        new Uint8Array(pid.buffer),
+        plan.path,
+        actions,
+        attr,
+        plan.argv.pointer,
+        envp,
+      );
+      if (rc !== 0) throw sysError("posix_spawn", rc, spawnHint(rc, c));
+      return pid[0];
     } finally {
-      s.posix_spawnattr_destroy!(attr);
+      if (actions) s.posix_spawn_file_actions_destroy!(actions);
     }
   } finally {
     for (const copy of keepCopies.values()) closeFd(copy);
   }
+}
+
+/** A filled `posix_spawn_file_actions_t`, or null when there is nothing to do in the child. */
+function fileActions(c: Libc, list: readonly FileAction[]): Uint8Array | null {
+  if (list.length === 0) return null;
+  const actions = new Uint8Array(c.abi.sizes.posixSpawnFileActions);
+  check(c.symbols.posix_spawn_file_actions_init!(actions), "posix_spawn_file_actions_init");
+  try {
+    for (const action of list) addAction(c, actions, action);
+  } catch (e) {
+    c.symbols.posix_spawn_file_actions_destroy!(actions);
+    throw e;
+  }
+  return actions;
 }
 
 function addAction(c: Libc, actions: Uint8Array, action: FileAction): void {
@@ -95,11 +116,6 @@ function addAction(c: Libc, actions: Uint8Array, action: FileAction): void {
       return check(
         s.posix_spawn_file_actions_adddup2!(actions, action.fd, action.newfd),
         "adddup2",
-      );
-    case "openDevNull":
-      return check(
-        s.posix_spawn_file_actions_addopen!(actions, action.fd, DEV_NULL, action.flags, 0),
-        "addopen /dev/null",
       );
     case "close":
       return check(s.posix_spawn_file_actions_addclose!(actions, action.fd), "addclose");

@@ -14,7 +14,6 @@ import type { ValidFdPolicy } from "./validate.ts";
 /** One `posix_spawn_file_actions_add*` call. */
 export type FileAction =
   | { readonly op: "dup2"; readonly fd: number; readonly newfd: number }
-  | { readonly op: "openDevNull"; readonly fd: number; readonly flags: number }
   | { readonly op: "close"; readonly fd: number }
   | { readonly op: "closefrom"; readonly fd: number }
   | { readonly op: "chdir"; readonly path: Uint8Array };
@@ -37,6 +36,8 @@ export interface PosixSpawnCallInput {
   readonly caps: PosixSpawnCaps;
   /** The child's fds 0, 1, 2. */
   readonly child: readonly [ChildEnd, ChildEnd, ChildEnd];
+  /** The parent's shared `/dev/null` fd, dup2'd onto every null stream. */
+  readonly devNull: number;
   readonly pgroup: PgroupMode;
   readonly fdPolicy: ValidFdPolicy;
   readonly cwd: Uint8Array | null;
@@ -65,13 +66,10 @@ export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
   if (input.caps.wantsUseVfork) flagNames.push("USEVFORK");
   const flags = flagNames.reduce((acc, name) => acc | f[name as keyof typeof f], 0);
 
-  const { O_RDONLY, O_WRONLY } = input.abi.kernel.open;
   const actions: FileAction[] = [];
   input.child.forEach((end, fd) => {
-    if (typeof end === "number") actions.push({ op: "dup2", fd: end, newfd: fd });
-    else if (end === "null") {
-      actions.push({ op: "openDevNull", fd, flags: fd === 0 ? O_RDONLY : O_WRONLY });
-    }
+    if (end === "inherit") return;
+    actions.push({ op: "dup2", fd: end === "null" ? input.devNull : end, newfd: fd });
   });
   for (const [fd, copy] of input.keepCopies) actions.push({ op: "dup2", fd: copy, newfd: fd });
   actions.push(...closeActions(input));

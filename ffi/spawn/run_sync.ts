@@ -75,7 +75,8 @@ class SyncRun {
   readonly #plan: SpawnPlan;
   readonly #stdio: ChildStdio;
   readonly #started: number;
-  readonly #epoll = new Epoll();
+  /** Created only when there is something to watch: a null-stdio child needs no epoll. */
+  #epoll: Epoll | null = null;
   readonly #budget: OutputBudget;
   readonly #out: StreamCapture;
   readonly #err: StreamCapture;
@@ -103,18 +104,20 @@ class SyncRun {
 
   drainAndReap(): Output {
     const stdio = this.#stdio;
-    if (stdio.stdin >= 0) {
-      if (this.#feeder!.done) this.#closeStdin();
-      else this.#epoll.add(stdio.stdin, "write", TOKEN_STDIN);
+    if (stdio.stdin >= 0 && this.#feeder!.done) this.#closeStdin();
+    if (stdio.stdin < 0 && stdio.stdout < 0 && stdio.stderr < 0 && !this.#needsExitWakeup()) {
+      this.#setReaped(reap(this.#pid, true)); // nothing to drain, no timer: just wait
+      return this.#finish();
     }
-    if (stdio.stdout >= 0) this.#epoll.add(stdio.stdout, "read", TOKEN_STDOUT);
-    if (stdio.stderr >= 0) this.#epoll.add(stdio.stderr, "read", TOKEN_STDERR);
-    const deadline = this.#plan.timeoutMs === null
-      ? Infinity
-      : this.#started + this.#plan.timeoutMs;
+    const epoll = this.#epoll = new Epoll();
+    if (stdio.stdin >= 0) epoll.add(stdio.stdin, "write", TOKEN_STDIN);
+    if (stdio.stdout >= 0) epoll.add(stdio.stdout, "read", TOKEN_STDOUT);
+    if (stdio.stderr >= 0) epoll.add(stdio.stderr, "read", TOKEN_STDERR);
+    const timeoutMs = this.#plan.timeoutMs;
+    const deadline = timeoutMs === null ? Infinity : this.#started + timeoutMs;
     if (this.#needsExitWakeup()) {
       this.#pidfd = openPidfd(this.#pid, hostPlatform());
-      if (this.#pidfd >= 0) this.#epoll.add(this.#pidfd, "read", TOKEN_PIDFD);
+      if (this.#pidfd >= 0) epoll.add(this.#pidfd, "read", TOKEN_PIDFD);
     }
 
     for (;;) {
@@ -140,7 +143,7 @@ class SyncRun {
       }
 
       let childMayHaveExited = this.#pidfd < 0;
-      for (const ev of this.#epoll.wait(timeout)) {
+      for (const ev of epoll.wait(timeout)) {
         if (ev.token === TOKEN_PIDFD) childMayHaveExited = true;
         else if (ev.token === TOKEN_STDIN) this.#feedStdin();
         else this.#readOutput(ev.token === TOKEN_STDOUT ? "stdout" : "stderr");
@@ -172,7 +175,7 @@ class SyncRun {
     } finally {
       this.#closePidfd();
       this.#stdio.closeAll();
-      this.#epoll.close();
+      this.#epoll?.close();
     }
   }
 
