@@ -42,14 +42,31 @@ export function closeFd(fd: number): void {
   libc().symbols.close(fd);
 }
 
-/** A pipe whose both ends are close-on-exec: `[readEnd, writeEnd]`. */
+/**
+ * A pipe whose both ends are close-on-exec and numbered 3 or above: `[readEnd, writeEnd]`.
+ * If this process runs with 0, 1 or 2 closed, pipe2 can hand those numbers out, and a dup onto
+ * 0/1/2 in the child would then overwrite an end it still needs.
+ */
 export function cloexecPipe(op: string): [number, number] {
   const c = libc();
-  const ends = new Int32Array(2);
-  if (c.symbols.pipe2(new Uint8Array(ends.buffer), c.abi.kernel.open.O_CLOEXEC) !== 0) {
+  const raw = new Int32Array(2);
+  if (c.symbols.pipe2(new Uint8Array(raw.buffer), c.abi.kernel.open.O_CLOEXEC) !== 0) {
     throw sysError(op, c.errno(), "the process may be out of file descriptors (ulimit -n)");
   }
-  return [ends[0], ends[1]];
+  const ends: [number, number] = [raw[0], raw[1]];
+  try {
+    for (let i = 0; i < 2; i++) {
+      if (ends[i] >= 3) continue;
+      const moved = dupCloexec(ends[i], op);
+      closeFd(ends[i]);
+      ends[i] = moved;
+    }
+  } catch (e) {
+    closeFd(ends[0]);
+    closeFd(ends[1]);
+    throw e;
+  }
+  return ends;
 }
 
 /** Sets `O_NONBLOCK` on `fd` (only ever on the parent's end of a pipe). */
@@ -74,6 +91,12 @@ export function devNullFd(): number {
   const { O_RDWR, O_CLOEXEC } = c.abi.kernel.open;
   const fd = c.symbols.open(new TextEncoder().encode("/dev/null\0"), O_RDWR | O_CLOEXEC, 0);
   if (fd < 0) throw sysError("open /dev/null", c.errno());
+  if (fd < 3) {
+    // 0-2 were closed in this process: move it up, or a dup onto 0-2 would overwrite it.
+    const moved = dupCloexec(fd, "open /dev/null");
+    closeFd(fd);
+    return devNull = moved;
+  }
   return devNull = fd;
 }
 

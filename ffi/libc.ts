@@ -58,6 +58,8 @@ const SYMBOLS = {
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
+  mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
   getenv: { parameters: ["buffer"], result: "pointer" },
   strlen: { parameters: ["pointer"], result: "usize" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },

@@ -6,12 +6,16 @@
 import assert from "node:assert/strict";
 import { CoreError, hostPlatform } from "../mod.ts";
 import { devNullFd } from "../ffi/fds.ts";
+import { nativeHelper } from "../ffi/native/loader.ts";
+import { vforkStack } from "../ffi/native/stack.ts";
 
 Deno.test.sanitizer({ ops: true, resources: true });
-// libc and the shared /dev/null fd stay open for the life of the process; open them before any
-// test so that no test is charged with them.
+// libc, the native helper, the vfork stack and the shared /dev/null fd stay for the life of
+// the process; set them up before any test so that no test is charged with them.
 hostPlatform();
 devNullFd();
+nativeHelper();
+vforkStack();
 
 /** The fds this process has open (the scan's own handle excluded). */
 export function openFds(): number[] {

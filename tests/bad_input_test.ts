@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { runSync, type SpawnOptions } from "../mod.ts";
+import type { SpawnOptions } from "../mod.ts";
 import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
+import { validateOptions } from "../ffi/spawn/validate.ts";
+import { BACKENDS, runWith } from "./_backends.ts";
 import { assertCoreError, spawnTest } from "./_harness.ts";
 
 const NUL = "a\0b";
@@ -13,8 +15,12 @@ Deno.writeFileSync(garbageExe, new Uint8Array([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 
   mode: 0o755,
 });
 
-/** [what, options, expected code, part of the failing op] */
-const CASES: [string, SpawnOptions, string, string][] = [
+/**
+ * [what, options, expected code, part of the failing op]. Where the op is a pair, the first is
+ * posix_spawn's (checked in the parent) and the second the helper's (reported by the child).
+ */
+type Case = [string, SpawnOptions, string, string | [string, string]];
+const CASES: Case[] = [
   ["NUL in program", { program: NUL }, "InvalidArgument", "program"],
   ["NUL in an argument", { program: "true", args: ["ok", NUL] }, "InvalidArgument", "args[1]"],
   ["NUL in an env value", { program: "true", env: { A: NUL } }, "InvalidArgument", "env.A"],
@@ -83,16 +89,22 @@ const CASES: [string, SpawnOptions, string, string][] = [
     "clearEnv",
   ],
   [
-    "unknown backend",
-    { program: "true", backend: "spawnp" as "posixSpawn" },
+    "unknown rlimit",
+    { program: "true", rlimits: { files: { soft: 1, hard: 1 } } as SpawnOptions["rlimits"] },
     "InvalidArgument",
-    "backend",
+    "rlimits",
   ],
   [
-    "backend without its helper",
-    { program: "true", backend: "vfork" as "posixSpawn" },
-    "UnsupportedOption",
-    "backend",
+    "soft rlimit above hard",
+    { program: "true", rlimits: { nofile: { soft: 9, hard: 8 } } },
+    "InvalidArgument",
+    "rlimits",
+  ],
+  [
+    "negative rlimit",
+    { program: "true", rlimits: { core: { soft: -1, hard: 0 } } },
+    "InvalidArgument",
+    "rlimits",
   ],
   [
     "missing program in PATH",
@@ -100,20 +112,55 @@ const CASES: [string, SpawnOptions, string, string][] = [
     "ENOENT",
     "resolve program",
   ],
-  ["missing absolute program", { program: `${dir}/nope` }, "ENOENT", "resolve program"],
-  ["directory as program", { program: dir }, "EACCES", "resolve program"],
-  ["non-executable file", { program: plainFile }, "EACCES", "resolve program"],
-  ["executable that is no binary", { program: garbageExe }, "ENOEXEC", "posix_spawn"],
-  ["missing cwd", { program: "true", cwd: `${dir}/missing` }, "ENOENT", "cwd"],
-  ["a file as cwd", { program: "true", cwd: plainFile }, "ENOTDIR", "cwd"],
+  ["missing absolute program", { program: `${dir}/nope` }, "ENOENT", [
+    "resolve program",
+    "child execve",
+  ]],
+  ["directory as program", { program: dir }, "EACCES", ["resolve program", "child execve"]],
+  ["non-executable file", { program: plainFile }, "EACCES", ["resolve program", "child execve"]],
+  ["executable that is no binary", { program: garbageExe }, "ENOEXEC", [
+    "posix_spawn",
+    "child execve",
+  ]],
+  ["missing cwd", { program: "true", cwd: `${dir}/missing` }, "ENOENT", [
+    "validate cwd",
+    "child chdir",
+  ]],
+  ["a file as cwd", { program: "true", cwd: plainFile }, "ENOTDIR", [
+    "validate cwd",
+    "child chdir",
+  ]],
 ];
 
-for (const [what, options, code, op] of CASES) {
-  spawnTest(`bad input refused with ${code}: ${what}`, () => {
-    const err = assertCoreError(() => runSync(options), code, op);
-    assert.ok(err.message.length > err.op.length + 10, `message says what to fix: ${err.message}`);
-  });
+Deno.test("unknown backend is refused", () => {
+  assertCoreError(
+    () => runWith("spawnp" as "vfork")({ program: "true" }),
+    "InvalidArgument",
+    "backend",
+  );
+});
+
+for (const backend of BACKENDS) {
+  const run = runWith(backend);
+  for (const [what, options, code, op] of CASES) {
+    spawnTest(`[${backend}] bad input refused with ${code}: ${what}`, () => {
+      const expectedOp = typeof op === "string" ? op : op[backend === "posixSpawn" ? 0 : 1];
+      const err = assertCoreError(() => run(options), code, expectedOp);
+      assert.ok(
+        err.message.length > err.op.length + 10,
+        `message says what to fix: ${err.message}`,
+      );
+    });
+  }
 }
+
+spawnTest("[posixSpawn] rlimits are refused: posix_spawn cannot set them", () => {
+  const err = assertCoreError(
+    () => runWith("posixSpawn")({ program: "true", rlimits: { core: { soft: 0, hard: 0 } } }),
+    "UnsupportedOption",
+  );
+  assert.match(err.message, /fork/);
+});
 
 spawnTest(
   "an option this libc cannot do is refused before anything starts (pretend bionic 29)",
@@ -130,7 +177,7 @@ spawnTest(
       () => true,
     );
     const err = assertCoreError(
-      () => planSpawn({ program: "true", cwd: "/" }, bionic29),
+      () => planSpawn(validateOptions({ program: "true", cwd: "/" }), "posixSpawn", bionic29),
       "UnsupportedOption",
     );
     assert.match(err.message, /fork/);
@@ -145,7 +192,10 @@ spawnTest(
       },
       () => true,
     );
-    assertCoreError(() => planSpawn({ program: "true" }, bionic27), "UnsupportedOption");
+    assertCoreError(
+      () => planSpawn(validateOptions({ program: "true" }), "posixSpawn", bionic27),
+      "UnsupportedOption",
+    );
   },
 );
 

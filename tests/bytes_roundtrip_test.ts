@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runSync } from "../mod.ts";
+import { BACKENDS, runWith } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";
 import { spawnTest } from "./_harness.ts";
 
@@ -39,21 +39,25 @@ function splitNul(bytes: Uint8Array): Uint8Array[] {
   return parts;
 }
 
-spawnTest("1,000 generated argv cases round-trip byte for byte", () => {
-  const next = rng(0xc0de);
-  for (let n = 0; n < 1000; n++) {
-    const args = Array.from({ length: 1 + Math.floor(next() * 4) }, () => randomBytes(next));
-    const out = runSync({ program: probe, args: ["argv", ...args] });
-    assert.deepEqual(splitNul(out.stdout), args, `argv case ${n}`);
-  }
-});
+for (const backend of BACKENDS) {
+  const run = runWith(backend);
 
-spawnTest("1,000 generated env values round-trip byte for byte", () => {
-  const next = rng(0xe5e5);
-  for (let n = 0; n < 1000; n++) {
-    const value = randomBytes(next);
-    const out = runSync({ program: probe, args: ["env"], clearEnv: true, env: { V: value } });
-    const expected = new Uint8Array([0x56, 0x3d, ...value]);
-    assert.deepEqual(splitNul(out.stdout), [expected], `env case ${n}`);
-  }
-});
+  spawnTest(`[${backend}] 1,000 generated argv cases round-trip byte for byte`, () => {
+    const next = rng(0xc0de);
+    for (let n = 0; n < 1000; n++) {
+      const args = Array.from({ length: 1 + Math.floor(next() * 4) }, () => randomBytes(next));
+      const out = run({ program: probe, args: ["argv", ...args] });
+      assert.deepEqual(splitNul(out.stdout), args, `argv case ${n}`);
+    }
+  });
+
+  spawnTest(`[${backend}] 1,000 generated env values round-trip byte for byte`, () => {
+    const next = rng(0xe5e5);
+    for (let n = 0; n < 1000; n++) {
+      const value = randomBytes(next);
+      const out = run({ program: probe, args: ["env"], clearEnv: true, env: { V: value } });
+      const expected = new Uint8Array([0x56, 0x3d, ...value]);
+      assert.deepEqual(splitNul(out.stdout), [expected], `env case ${n}`);
+    }
+  });
+}

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runSync } from "../mod.ts";
+import type { Output, SpawnOptions } from "../mod.ts";
+import { BACKENDS, runWith } from "./_backends.ts";
 import { cloexecPipe, closeFd, fdFlags } from "../ffi/fds.ts";
 import { libc } from "../ffi/libc.ts";
 import { probePath } from "./fixtures/build.ts";
@@ -14,8 +15,8 @@ function inheritablePipe(): [number, number] {
   return [ends[0], ends[1]];
 }
 
-function childFds(options: Parameters<typeof runSync>[0]): number[] {
-  const out = runSync(options);
+function childFds(run: (o: SpawnOptions) => Output, options: SpawnOptions): number[] {
+  const out = run(options);
   assert.equal(out.success, true, text(out.stderr));
   return text(out.stdout).trim().split("\n").map(Number).sort((a, b) => a - b);
 }
@@ -30,64 +31,71 @@ function withFds(fn: (leaky: number[], sealed: number[]) => void): void {
   }
 }
 
-spawnTest("cloexecOnly: inheritable fds leak into the child, close-on-exec ones do not", () => {
-  withFds((leaky, sealed) => {
-    const fds = childFds({ program: probe, args: ["fds"] });
-    for (const fd of leaky) assert.ok(fds.includes(fd), `inheritable fd ${fd} should leak`);
-    for (const fd of sealed) assert.ok(!fds.includes(fd), `cloexec fd ${fd} must not`);
-    for (const fd of [0, 1, 2]) assert.ok(fds.includes(fd));
-  });
-});
+for (const backend of BACKENDS) {
+  const run = runWith(backend);
 
-spawnTest("closeFrom3: the child gets 0, 1, 2 and nothing else", () => {
-  withFds(() => {
-    assert.deepEqual(childFds({ program: probe, args: ["fds"], fdPolicy: "closeFrom3" }), [
-      0,
-      1,
-      2,
-    ]);
-  });
-});
+  spawnTest(
+    `[${backend}] cloexecOnly: inheritable fds leak into the child, close-on-exec ones do not`,
+    () => {
+      withFds((leaky, sealed) => {
+        const fds = childFds(run, { program: probe, args: ["fds"] });
+        for (const fd of leaky) assert.ok(fds.includes(fd), `inheritable fd ${fd} should leak`);
+        for (const fd of sealed) assert.ok(!fds.includes(fd), `cloexec fd ${fd} must not`);
+        for (const fd of [0, 1, 2]) assert.ok(fds.includes(fd));
+      });
+    },
+  );
 
-spawnTest("allowlist: exactly the listed fds survive, cloexec or not", () => {
-  withFds((leaky, sealed) => {
-    const allow = [leaky[0], sealed[1]];
-    const fds = childFds({ program: probe, args: ["fds"], fdPolicy: { allow } });
-    assert.deepEqual(fds, [0, 1, 2, ...allow].sort((a, b) => a - b));
-    assert.ok(fdFlags(sealed[1]) & 1, "the parent's fd keeps FD_CLOEXEC");
-  });
-});
-
-spawnTest("allowlist: a kept fd is the same open file in the child", () => {
-  withFds((_leaky, sealed) => {
-    const [r, w] = sealed;
-    const out = runSync({
-      program: "sh",
-      args: ["-c", `printf via-fd > /proc/self/fd/${w}`], // dash has no fd > 9 redirects
-      fdPolicy: { allow: [w] },
+  spawnTest(`[${backend}] closeFrom3: the child gets 0, 1, 2 and nothing else`, () => {
+    withFds(() => {
+      assert.deepEqual(childFds(run, { program: probe, args: ["fds"], fdPolicy: "closeFrom3" }), [
+        0,
+        1,
+        2,
+      ]);
     });
-    assert.equal(out.success, true, text(out.stderr));
-    const buf = new Uint8Array(16);
-    const n = Number(libc().symbols.read(r, buf, 16n));
-    assert.equal(text(buf.subarray(0, n)), "via-fd");
   });
-});
 
-spawnTest("allowlist: negative, stdio, duplicate and closed fds are refused", () => {
-  assertCoreError(() => runSync({ program: "true", fdPolicy: { allow: [-1] } }), "InvalidArgument");
-  assertCoreError(() => runSync({ program: "true", fdPolicy: { allow: [1] } }), "InvalidArgument");
-  withFds((leaky) => {
+  spawnTest(`[${backend}] allowlist: exactly the listed fds survive, cloexec or not`, () => {
+    withFds((leaky, sealed) => {
+      const allow = [leaky[0], sealed[1]];
+      const fds = childFds(run, { program: probe, args: ["fds"], fdPolicy: { allow } });
+      assert.deepEqual(fds, [0, 1, 2, ...allow].sort((a, b) => a - b));
+      assert.ok(fdFlags(sealed[1]) & 1, "the parent's fd keeps FD_CLOEXEC");
+    });
+  });
+
+  spawnTest(`[${backend}] allowlist: a kept fd is the same open file in the child`, () => {
+    withFds((_leaky, sealed) => {
+      const [r, w] = sealed;
+      const out = run({
+        program: "sh",
+        args: ["-c", `printf via-fd > /proc/self/fd/${w}`], // dash has no fd > 9 redirects
+        fdPolicy: { allow: [w] },
+      });
+      assert.equal(out.success, true, text(out.stderr));
+      const buf = new Uint8Array(16);
+      const n = Number(libc().symbols.read(r, buf, 16n));
+      assert.equal(text(buf.subarray(0, n)), "via-fd");
+    });
+  });
+
+  spawnTest(`[${backend}] allowlist: negative, stdio, duplicate and closed fds are refused`, () => {
+    assertCoreError(() => run({ program: "true", fdPolicy: { allow: [-1] } }), "InvalidArgument");
+    assertCoreError(() => run({ program: "true", fdPolicy: { allow: [1] } }), "InvalidArgument");
+    withFds((leaky) => {
+      assertCoreError(
+        () => run({ program: "true", fdPolicy: { allow: [leaky[0], leaky[0]] } }),
+        "InvalidArgument",
+      );
+    });
+    const [r, w] = cloexecPipe("test pipe");
+    closeFd(r);
+    closeFd(w);
     assertCoreError(
-      () => runSync({ program: "true", fdPolicy: { allow: [leaky[0], leaky[0]] } }),
-      "InvalidArgument",
+      () => run({ program: "true", fdPolicy: { allow: [r] } }),
+      "EBADF",
+      "fdPolicy",
     );
   });
-  const [r, w] = cloexecPipe("test pipe");
-  closeFd(r);
-  closeFd(w);
-  assertCoreError(
-    () => runSync({ program: "true", fdPolicy: { allow: [r] } }),
-    "EBADF",
-    "fdPolicy",
-  );
-});
+}

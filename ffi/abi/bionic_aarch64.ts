@@ -7,6 +7,7 @@
  * @module
  */
 import { LINUX_AARCH64 } from "./linux_aarch64.ts";
+import { HELPER_REQUEST_LP64 } from "./helper_request.ts";
 import type { AbiTable } from "./types.ts";
 
 /** ABI table for bionic on aarch64. */
@@ -25,4 +26,5 @@ export const BIONIC_AARCH64: AbiTable = {
     SETSID: 128,
   },
   kernel: LINUX_AARCH64,
+  helperRequest: HELPER_REQUEST_LP64,
 };

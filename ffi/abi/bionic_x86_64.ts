@@ -6,6 +6,7 @@
  * @module
  */
 import { LINUX_X86_64 } from "./linux_x86_64.ts";
+import { HELPER_REQUEST_LP64 } from "./helper_request.ts";
 import type { AbiTable } from "./types.ts";
 
 /** ABI table for bionic on x86_64. */
@@ -24,4 +25,5 @@ export const BIONIC_X86_64: AbiTable = {
     SETSID: 128,
   },
   kernel: LINUX_X86_64,
+  helperRequest: HELPER_REQUEST_LP64,
 };

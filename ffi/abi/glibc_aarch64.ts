@@ -5,6 +5,7 @@
  * @module
  */
 import { LINUX_AARCH64 } from "./linux_aarch64.ts";
+import { HELPER_REQUEST_LP64 } from "./helper_request.ts";
 import type { AbiTable } from "./types.ts";
 
 /** ABI table for glibc on aarch64. */
@@ -23,4 +24,5 @@ export const GLIBC_AARCH64: AbiTable = {
     SETSID: 0x80,
   },
   kernel: LINUX_AARCH64,
+  helperRequest: HELPER_REQUEST_LP64,
 };

@@ -5,6 +5,7 @@
  * @module
  */
 import { LINUX_X86_64 } from "./linux_x86_64.ts";
+import { HELPER_REQUEST_LP64 } from "./helper_request.ts";
 import type { AbiTable } from "./types.ts";
 
 /** ABI table for glibc on x86_64. */
@@ -23,4 +24,5 @@ export const GLIBC_X86_64: AbiTable = {
     SETSID: 0x80,
   },
   kernel: LINUX_X86_64,
+  helperRequest: HELPER_REQUEST_LP64,
 };

@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { HelperRequestLayout } from "./helper_request.ts";
+
 /** The C libraries coreshift knows. */
 export type LibcName = "glibc" | "bionic";
 /** The CPU architectures coreshift knows (Deno's `Deno.build.arch` spelling). */
@@ -64,6 +66,16 @@ export interface LinuxCommonAbi {
     readonly EPOLL_CTL_DEL: number;
   };
   readonly wait: { readonly WNOHANG: number };
+  readonly mmap: {
+    readonly PROT_NONE: number;
+    readonly PROT_READ: number;
+    readonly PROT_WRITE: number;
+    readonly MAP_PRIVATE: number;
+    readonly MAP_ANONYMOUS: number;
+    readonly MAP_STACK: number;
+  };
+  /** `RLIMIT_*` resource numbers. */
+  readonly rlimits: Readonly<Record<string, number>>;
   readonly access: { readonly F_OK: number; readonly X_OK: number };
 }
 
@@ -91,4 +103,6 @@ export interface AbiTable {
     readonly SETSID: number;
   };
   readonly kernel: KernelAbi;
+  /** Layout of the native helper's request struct (same C source for every libc). */
+  readonly helperRequest: HelperRequestLayout;
 }

@@ -29,8 +29,33 @@ export type PgroupMode = "none" | "leader" | "isolated";
 /** How a timeout or early-exit kill is delivered: SIGKILL at once, or SIGTERM then SIGKILL. */
 export type CancelPolicy = "kill" | "graceful";
 
-/** The spawn mechanism. Only `posixSpawn` exists until the native helper lands. */
-export type Backend = "posixSpawn";
+/**
+ * The spawn mechanism.
+ * - `"vfork"`: the native helper, `clone(CLONE_VM|CLONE_VFORK)` on its own stack; fastest, and
+ *   flat however large this process is. The default where the helper loads.
+ * - `"fork"`: the native helper with a plain fork; costs grow with this process's size.
+ * - `"posixSpawn"`: libc's `posix_spawn`; needs no helper, but cwd, sessions and rlimits depend
+ *   on the libc version.
+ */
+export type Backend = "posixSpawn" | "fork" | "vfork";
+
+/** Resource limits the fork and vfork backends can set in the child. */
+export type RlimitName =
+  | "cpu"
+  | "fsize"
+  | "data"
+  | "stack"
+  | "core"
+  | "nproc"
+  | "nofile"
+  | "memlock"
+  | "as";
+
+/** A soft and hard limit; `Infinity` means unlimited. */
+export interface Rlimit {
+  readonly soft: number;
+  readonly hard: number;
+}
 
 /** Everything a spawn can be told. Only `program` is required. */
 export interface SpawnOptions {
@@ -71,8 +96,10 @@ export interface SpawnOptions {
   earlyExit?: (chunk: Uint8Array) => boolean;
   /** After an early exit: `"wait"` for the child (default) or `"kill"` it per `cancel`. */
   afterEarlyExit?: "wait" | "kill";
-  /** Default `"posixSpawn"`. */
+  /** Default: `"vfork"` where the native helper loads, else `"posixSpawn"`. */
   backend?: Backend;
+  /** Limits to set in the child before exec (fork and vfork backends). */
+  rlimits?: Partial<Record<RlimitName, Rlimit>>;
 }
 
 /** Defaults applied by validation. */
@@ -84,7 +111,6 @@ export const DEFAULTS = {
   fdPolicy: "cloexecOnly",
   stdio: "capture",
   afterEarlyExit: "wait",
-  backend: "posixSpawn",
 } as const;
 
 /** The keys {@linkcode SpawnOptions} accepts; anything else is a typo and is refused. */
@@ -107,4 +133,5 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "earlyExit",
   "afterEarlyExit",
   "backend",
+  "rlimits",
 ]);

@@ -8,12 +8,14 @@ import { CoreError, sysError } from "../errors.ts";
 import { closeFd } from "../fds.ts";
 import { libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
-import type { SpawnOptions } from "./options.ts";
+import type { Backend } from "./options.ts";
 import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
-import { validateOptions, type ValidOptions } from "./validate.ts";
+import type { ValidOptions } from "./validate.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
 export interface SpawnPlan extends ValidOptions {
+  /** The backend that will run it (never null here). */
+  readonly backend: Backend;
   /** Resolved program path as a C string. */
   readonly path: Uint8Array<ArrayBuffer>;
   /** `argv0, ...args` as `char *[]`. */
@@ -26,16 +28,23 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Validates and prepares `options` for the posix_spawn backend on a platform with `caps`.
+ * Prepares validated options for `backend` on a platform whose posix_spawn has `caps`.
  * Throws `CoreError` and creates nothing when the spawn cannot go ahead.
+ *
+ * The posix_spawn backend checks cwd and an explicit program path in the parent, because on
+ * bionic a failed chdir or exec in the child only shows as exit 127. The helper backends report
+ * the child's own errno and step, so they leave those checks to the child.
  */
-export function planSpawn(options: SpawnOptions, caps: PosixSpawnCaps): SpawnPlan {
-  const valid = validateOptions(options);
-  assertPosixSpawnSupports(valid, caps);
-  if (valid.cwd) assertDirectory(valid.cwd);
-  const path = resolveProgram(valid.program, valid.cwd, searchPathFor(valid));
+export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpawnCaps): SpawnPlan {
+  const viaPosixSpawn = backend === "posixSpawn";
+  if (viaPosixSpawn) {
+    assertPosixSpawnSupports(valid, caps);
+    if (valid.cwd) assertDirectory(valid.cwd);
+  }
+  const path = resolveProgram(valid.program, valid.cwd, searchPathFor(valid), viaPosixSpawn);
   return {
     ...valid,
+    backend,
     path: cString(path),
     argv: cStringArray([valid.argv0, ...valid.args]),
     envp: buildEnv(valid),
@@ -54,6 +63,7 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
   if (valid.cwd && !caps.addchdir) {
     throw refuse("cwd needs posix_spawn_file_actions_addchdir_np (glibc 2.29+, Android API 34+)");
   }
+  if (valid.rlimits.length > 0) throw refuse("rlimits cannot be set through posix_spawn");
   if (valid.pgroup === "isolated" && !caps.setsid) {
     throw refuse(`pgroup "isolated" needs POSIX_SPAWN_SETSID (glibc 2.26+, Android API 28+)`);
   }

@@ -19,14 +19,18 @@ export const DEFAULT_PATH: Uint8Array = new TextEncoder().encode("/usr/local/bin
  * The path to execute for `program`: itself when it contains `/` (joined to `cwd` when
  * relative), else the first executable regular file named `program` in `searchPath`.
  * Relative PATH entries are skipped: they would resolve against a directory nobody chose.
+ * With `checkExplicitPath` false a path is returned unchecked, for backends whose child
+ * reports a failed execve exactly.
  */
 export function resolveProgram(
   program: Uint8Array,
   cwd: Uint8Array | null,
   searchPath: Uint8Array,
+  checkExplicitPath = true,
 ): Uint8Array {
   if (program.includes(SLASH)) {
     const path = cwd && program[0] !== SLASH ? join(cwd, program) : program;
+    if (!checkExplicitPath) return path;
     const problem = probe(path);
     if (problem) throw problemError(path, problem);
     return path;

@@ -14,6 +14,9 @@ import { type Output, OutputOverflowError } from "./output.ts";
 import { planSpawn, type SpawnPlan } from "./plan.ts";
 import { posixSpawn } from "./posix_spawn.ts";
 import { ChildStdio } from "./stdio.ts";
+import { chooseBackend } from "./backend.ts";
+import { helperSpawn } from "./helper_spawn.ts";
+import { validateOptions } from "./validate.ts";
 
 /**
  * Runs a program to completion and returns its output. Blocks the thread until the child is
@@ -42,13 +45,16 @@ import { ChildStdio } from "./stdio.ts";
  *   (their errno name); {@linkcode OutputOverflowError} when output exceeds `maxOutput`.
  */
 export function runSync(options: SpawnOptions): Output {
+  const valid = validateOptions(options);
   const caps = hostPosixSpawnCaps();
-  const plan = planSpawn(options, caps);
+  const plan = planSpawn(valid, chooseBackend(valid.backend), caps);
   const started = performance.now();
   const stdio = ChildStdio.open(plan);
   let pid: number;
   try {
-    pid = posixSpawn(plan, stdio, caps);
+    pid = plan.backend === "posixSpawn"
+      ? posixSpawn(plan, stdio, caps)
+      : helperSpawn(plan, stdio.child, hostPlatform());
   } catch (e) {
     stdio.closeAll();
     throw e;

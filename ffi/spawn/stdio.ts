@@ -26,7 +26,7 @@ export class ChildStdio {
     const stdio = new ChildStdio();
     try {
       if (plan.stdin instanceof Uint8Array) {
-        const [r, w] = pipeAbove2();
+        const [r, w] = cloexecPipe("create pipe");
         stdio.child[0] = r;
         stdio.stdin = w;
         setNonblocking(w, "stdin pipe");
@@ -36,7 +36,7 @@ export class ChildStdio {
           stdio.child[index] = mode;
           continue;
         }
-        const [r, w] = pipeAbove2();
+        const [r, w] = cloexecPipe("create pipe");
         stdio.child[index] = w;
         if (index === 1) stdio.stdout = r;
         else stdio.stderr = r;
@@ -66,26 +66,4 @@ export class ChildStdio {
       this[key] = -1;
     }
   }
-}
-
-/**
- * A pipe whose ends are numbered 3 or above. If this process runs with 0, 1 or 2 closed, pipe2
- * can hand those numbers out, and a dup2 onto 0/1/2 in the child would then clobber them.
- */
-function pipeAbove2(): [number, number] {
-  const ends = cloexecPipe("create pipe");
-  for (let i = 0; i < 2; i++) {
-    if (ends[i] < 3) {
-      try {
-        const moved = dupCloexec(ends[i], "create pipe");
-        closeFd(ends[i]);
-        ends[i] = moved;
-      } catch (e) {
-        closeFd(ends[0]);
-        closeFd(ends[1]);
-        throw e;
-      }
-    }
-  }
-  return ends;
 }

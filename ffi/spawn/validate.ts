@@ -13,6 +13,8 @@ import {
   DEFAULTS,
   OPTION_KEYS,
   type PgroupMode,
+  type Rlimit,
+  type RlimitName,
   type SpawnOptions,
   type StdioMode,
 } from "./options.ts";
@@ -42,8 +44,29 @@ export interface ValidOptions {
   readonly cancel: CancelPolicy;
   readonly earlyExit: ((chunk: Uint8Array) => boolean) | null;
   readonly afterEarlyExit: "wait" | "kill";
-  readonly backend: Backend;
+  /** The backend asked for; null lets the planner choose. */
+  readonly backend: Backend | null;
+  readonly rlimits: readonly ValidRlimit[];
 }
+
+/** One limit to set, by resource name. */
+export interface ValidRlimit {
+  readonly name: RlimitName;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+const RLIMIT_NAMES: readonly RlimitName[] = [
+  "cpu",
+  "fsize",
+  "data",
+  "stack",
+  "core",
+  "nproc",
+  "nofile",
+  "memlock",
+  "as",
+];
 
 const STDIO_MODES: readonly string[] = ["capture", "inherit", "null"];
 const PGROUP_MODES: readonly string[] = ["none", "leader", "isolated"];
@@ -98,6 +121,7 @@ export function validateOptions(options: SpawnOptions): ValidOptions {
       DEFAULTS.afterEarlyExit,
     ) as "wait" | "kill",
     backend: validateBackend(options.backend),
+    rlimits: validateRlimits(options.rlimits),
   };
 }
 
@@ -191,21 +215,44 @@ function validateCallback(cb: unknown): ValidOptions["earlyExit"] {
   return cb as (chunk: Uint8Array) => boolean;
 }
 
-function validateBackend(backend: unknown): Backend {
-  if (backend === undefined || backend === "posixSpawn") return "posixSpawn";
-  if (backend === "fork" || backend === "vfork") {
-    throw new CoreError(
-      "UnsupportedOption",
-      "validate backend",
-      `the ${backend} backend needs the native helper, which this version does not ship yet; ` +
-        `use backend "posixSpawn"`,
-    );
-  }
+function validateBackend(backend: unknown): Backend | null {
+  if (backend === undefined) return null;
+  if (backend === "posixSpawn" || backend === "fork" || backend === "vfork") return backend;
   throw invalidArgument(
     "validate backend",
     `unknown backend ${String(backend)}`,
-    `use "posixSpawn"`,
+    `use "vfork", "fork" or "posixSpawn"`,
   );
+}
+
+function validateRlimits(limits: unknown): ValidRlimit[] {
+  if (limits === undefined) return [];
+  if (typeof limits !== "object" || limits === null || Array.isArray(limits)) {
+    throw invalidArgument(
+      "validate rlimits",
+      "rlimits must be a record",
+      "e.g. { nofile: { soft: 64, hard: 64 } }",
+    );
+  }
+  return Object.entries(limits).map(([name, value]) => {
+    if (!RLIMIT_NAMES.includes(name as RlimitName)) {
+      throw invalidArgument(
+        "validate rlimits",
+        `unknown limit "${name}"`,
+        `use one of ${RLIMIT_NAMES.join(", ")}`,
+      );
+    }
+    const { soft, hard } = (value ?? {}) as Partial<Rlimit>;
+    const ok = (v: unknown) => v === Infinity || (Number.isSafeInteger(v) && (v as number) >= 0);
+    if (!ok(soft) || !ok(hard) || soft! > hard!) {
+      throw invalidArgument(
+        "validate rlimits",
+        `${name} is ${JSON.stringify(value)}`,
+        "give { soft, hard } as whole numbers or Infinity, soft ≤ hard",
+      );
+    }
+    return { name: name as RlimitName, soft: soft!, hard: hard! };
+  });
 }
 
 function oneOf(value: unknown, allowed: readonly string[], name: string, fallback: string): string {

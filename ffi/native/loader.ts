@@ -1,0 +1,207 @@
+/**
+ * Finds, verifies and opens the native child-setup helper.
+ *
+ * Order: `CORESHIFT_NATIVE=/path/lib.so` (a self-built helper, the user's choice); else the
+ * prebuilt file for this arch, whose SHA-256 must equal the one in prebuilt/hashes.ts before
+ * dlopen (next to this module when imported from disk, or fetched into the cache by
+ * {@linkcode prepareNativeHelper} when imported over https); else, on an arch with no prebuilt
+ * file, a build from child_setup.c with `cc`; else a `NativeHelperUnavailable` error that says
+ * which of these to do.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CoreError } from "../errors.ts";
+import { cacheDir, writeAtomic } from "./cache.ts";
+import { compileHelper, HELPER_FILE } from "./compile.ts";
+import { PREBUILT_SHA256 } from "./prebuilt/hashes.ts";
+
+/** The loaded helper. */
+export interface NativeHelper {
+  /** The file that was opened. */
+  readonly path: string;
+  /** Its SHA-256 (hex). */
+  readonly sha256: string;
+  /** How it was found. */
+  readonly origin: "prebuilt" | "env" | "built";
+  /** `coreshift_spawn(req)`: pid, or -errno when clone failed. */
+  spawn(request: Uint8Array): number;
+}
+
+const SYMBOLS = {
+  coreshift_spawn: { parameters: ["buffer"], result: "i64" },
+  coreshift_abi_version: { parameters: [], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The request layout version this TypeScript speaks (see abi/helper_request.ts). */
+export const HELPER_ABI_VERSION = 1;
+
+let loaded: NativeHelper | CoreError | undefined;
+
+/** The helper, loading it on first use. Throws `NativeHelperUnavailable` with the fix. */
+export function nativeHelper(): NativeHelper {
+  loaded ??= tryLoad();
+  if (loaded instanceof CoreError) throw loaded;
+  return loaded;
+}
+
+/** The helper, or null where it cannot be loaded (the default backend then is posix_spawn). */
+export function nativeHelperIfAvailable(): NativeHelper | null {
+  loaded ??= tryLoad();
+  return loaded instanceof CoreError ? null : loaded;
+}
+
+/**
+ * Makes the helper available when coreshift was imported over https (e.g. from JSR): fetches
+ * the prebuilt file next to the module, checks its SHA-256 and writes it atomically into the
+ * cache. A no-op when imported from disk. Call once before using the fork or vfork backends.
+ *
+ * @example
+ * ```ts
+ * import { prepareNativeHelper } from "@coreshift/core";
+ * const helper = await prepareNativeHelper();
+ * console.log(helper.path, helper.sha256);
+ * ```
+ */
+export async function prepareNativeHelper(): Promise<NativeHelper> {
+  const arch = Deno.build.arch;
+  const expected = PREBUILT_SHA256[arch];
+  const url = prebuiltUrl(arch);
+  if (expected && url.protocol !== "file:") {
+    const target = cachedPrebuiltPath(arch, expected);
+    if (fileSha256(target) !== expected) {
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw unavailable(
+          `fetching ${url} answered ${response.status}; set CORESHIFT_NATIVE to a helper you built`,
+        );
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const got = sha256(bytes);
+      if (got !== expected) throw tampered(url.href, expected, got);
+      writeAtomic(target, bytes);
+    }
+  }
+  loaded = undefined;
+  return nativeHelper();
+}
+
+function tryLoad(): NativeHelper | CoreError {
+  try {
+    return load();
+  } catch (e) {
+    if (e instanceof CoreError) return e;
+    return unavailable((e as Error).message);
+  }
+}
+
+function load(): NativeHelper {
+  const fromEnv = Deno.env.get("CORESHIFT_NATIVE");
+  if (fromEnv) return open(fromEnv, sha256(Deno.readFileSync(fromEnv)), "env");
+  const arch = Deno.build.arch;
+  const expected = PREBUILT_SHA256[arch];
+  if (!expected) return buildFromSource(arch, "cc");
+  const url = prebuiltUrl(arch);
+  const path = url.protocol === "file:" ? fileURLToPath(url) : cachedPrebuiltPath(arch, expected);
+  return openVerified(path, expected);
+}
+
+/**
+ * Opens `path` only if its SHA-256 is `expected`. Exported for tests (a tampered copy must be
+ * refused).
+ */
+export function openVerified(path: string, expected: string): NativeHelper {
+  let bytes: Uint8Array;
+  try {
+    bytes = Deno.readFileSync(path);
+  } catch {
+    throw unavailable(
+      `${path} is missing; when coreshift is imported over https, call await prepareNativeHelper() ` +
+        "once, or set CORESHIFT_NATIVE to a helper you built",
+    );
+  }
+  const got = sha256(bytes);
+  if (got !== expected) throw tampered(path, expected, got);
+  return open(path, got, "prebuilt");
+}
+
+/**
+ * Builds the helper from child_setup.c with `compiler` into the cache and opens it; used on an
+ * arch with no prebuilt file. Exported for tests (a missing compiler gives the documented error).
+ */
+export function buildFromSource(arch: string, compiler: string): NativeHelper {
+  const sourceUrl = new URL("./child_setup.c", import.meta.url);
+  if (sourceUrl.protocol !== "file:") {
+    throw unavailable(
+      `no prebuilt helper for ${arch}; build ffi/native/child_setup.c yourself and set CORESHIFT_NATIVE`,
+    );
+  }
+  const source = fileURLToPath(sourceUrl);
+  const out = join(
+    cacheDir(),
+    `${HELPER_FILE}-${arch}-${sha256(Deno.readFileSync(source)).slice(0, 16)}`,
+  );
+  if (fileSha256(out) === undefined) {
+    const tmp = `${out}.${Deno.pid}.tmp`;
+    Deno.mkdirSync(cacheDir(), { recursive: true });
+    const err = compileHelper(compiler, source, tmp);
+    if (err) {
+      throw unavailable(
+        `no prebuilt helper for ${arch} and building it failed (${err.trim()}); install a C compiler ` +
+          "(Termux: pkg install clang) or set CORESHIFT_NATIVE to a helper you built",
+      );
+    }
+    Deno.renameSync(tmp, out);
+  }
+  return open(out, fileSha256(out)!, "built");
+}
+
+function open(path: string, hash: string, origin: NativeHelper["origin"]): NativeHelper {
+  let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
+  try {
+    lib = Deno.dlopen(path, SYMBOLS);
+  } catch (e) {
+    throw unavailable(`dlopen ${path} failed: ${(e as Error).message}`);
+  }
+  const version = lib.symbols.coreshift_abi_version();
+  if (version !== HELPER_ABI_VERSION) {
+    lib.close();
+    throw unavailable(
+      `${path} speaks request version ${version}, this module ${HELPER_ABI_VERSION}; rebuild it`,
+    );
+  }
+  const spawn = lib.symbols.coreshift_spawn;
+  return { path, sha256: hash, origin, spawn: (request) => Number(spawn(request)) };
+}
+
+function prebuiltUrl(arch: string): URL {
+  return new URL(`./prebuilt/linux-${arch}/${HELPER_FILE}`, import.meta.url);
+}
+
+function cachedPrebuiltPath(arch: string, hash: string): string {
+  return join(cacheDir(), `${HELPER_FILE}-${arch}-${hash.slice(0, 16)}`);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function fileSha256(path: string): string | undefined {
+  try {
+    return sha256(Deno.readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+function unavailable(message: string): CoreError {
+  return new CoreError("NativeHelperUnavailable", "load native helper", message);
+}
+
+function tampered(where: string, expected: string, got: string): CoreError {
+  return unavailable(
+    `SHA-256 of ${where} is ${got}, expected ${expected}: the file was altered or is from another ` +
+      "version; refusing to load it (reinstall, or run deno task build:native from the source)",
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The fork and vfork backends: fill the native helper's request from a plan and the child's
+ * stdio, call it, and turn a failed child step into a `CoreError` naming the step and errno.
+ * @module
+ */
+import { syscallAllowed } from "../../android/syscall_gate.ts";
+import { cString } from "../cstrings.ts";
+import { CoreError, errnoName, sysError } from "../errors.ts";
+import { cloexecPipe, closeFd, devNullFd, listOpenFds } from "../fds.ts";
+import { type Libc, libc } from "../libc.ts";
+import { nativeHelper } from "../native/loader.ts";
+import { vforkStack } from "../native/stack.ts";
+import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
+import type { Platform } from "../platform.ts";
+import { reap } from "../process_control.ts";
+import type { SpawnPlan } from "./plan.ts";
+import type { ChildEnd } from "./stdio.ts";
+import type { ValidFdPolicy } from "./validate.ts";
+
+/** Every signal: the child resets each one that is not at its default already. */
+const ALL_SIGNALS = 0xffffffffffffffffn;
+const RLIM_INFINITY = 0xffffffffffffffffn;
+const PGROUP_CODE = { none: 0, leader: 1, isolated: 2 } as const;
+
+/** What the child does about fds above 2. */
+export interface ChildFdWork {
+  /** Close every fd from 3 up with one close_range call. */
+  readonly closeRange: boolean;
+  /** Fds to close one by one. */
+  readonly close: readonly number[];
+  /** Fds to keep across exec (their CLOEXEC flag cleared in the child). */
+  readonly keep: readonly number[];
+}
+
+/**
+ * Decides the child's fd work. close_range only where the platform's syscall gate allows it
+ * (never on Android below API 33: seccomp would kill the child with SIGSYS) and nothing is
+ * kept; otherwise a close per inheritable fd from the parent's /proc/self/fd scan.
+ */
+export function childFdWork(
+  policy: ValidFdPolicy,
+  platform: Platform,
+  scan = listOpenFds,
+): ChildFdWork {
+  if (policy.kind === "cloexecOnly") return { closeRange: false, close: [], keep: [] };
+  if (policy.kind === "closeFrom3" && syscallAllowed("close_range", platform)) {
+    return { closeRange: true, close: [], keep: [] };
+  }
+  const keep = policy.kind === "allow" ? policy.fds : [];
+  const close = scan().filter((o) => o.fd > 2 && !o.cloexec && !keep.includes(o.fd)).map((o) =>
+    o.fd
+  );
+  return { closeRange: false, close, keep };
+}
+
+/**
+ * Spawns `plan` through the helper; returns the pid. `child` are the fds for 0, 1, 2.
+ * A failure in the child is thrown as a `CoreError` (the child is reaped first).
+ */
+export function helperSpawn(
+  plan: SpawnPlan,
+  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  platform: Platform,
+): number {
+  const c = libc();
+  const helper = nativeHelper();
+  const vfork = plan.backend === "vfork";
+  const layout = c.abi.helperRequest;
+  const o = layout.offsets;
+  const req = new Uint8Array(layout.size);
+  const view = new DataView(req.buffer);
+  const ptr = (offset: number, p: Deno.PointerValue) =>
+    view.setBigUint64(offset, BigInt(Deno.UnsafePointer.value(p)), true);
+  const i32 = (offset: number, v: number) => view.setInt32(offset, v, true);
+
+  // Everything the request points at must stay alive until the call returns: keep references.
+  const cwd = plan.cwd ? cString(plan.cwd) : null;
+  const fds = childFdWork(plan.fdPolicy, platform);
+  const closeList = new Int32Array(fds.close);
+  const keepList = new Int32Array(fds.keep);
+  const rlimits = encodeRlimits(c, plan, layout.rlimitSize);
+
+  ptr(o.path, Deno.UnsafePointer.of(plan.path));
+  ptr(o.argv, plan.argv.pointer);
+  ptr(o.envp, plan.envp?.pointer ?? new Deno.UnsafePointerView(c.symbols.environ!).getPointer());
+  ptr(o.cwd, cwd ? Deno.UnsafePointer.of(cwd) : null);
+  ptr(o.closeFds, closeList.length ? Deno.UnsafePointer.of(closeList) : null);
+  ptr(o.keepFds, keepList.length ? Deno.UnsafePointer.of(keepList) : null);
+  ptr(o.rlimits, rlimits.length ? Deno.UnsafePointer.of(rlimits) : null);
+  view.setBigUint64(o.resetSignals, ALL_SIGNALS, true);
+  child.forEach((end, i) =>
+    i32(o.stdio + 4 * i, end === "inherit" ? -1 : end === "null" ? devNullFd() : end)
+  );
+  i32(o.closeCount, closeList.length);
+  i32(o.keepCount, keepList.length);
+  i32(o.rlimitCount, plan.rlimits.length);
+  i32(o.pgroup, PGROUP_CODE[plan.pgroup]);
+  i32(o.useVfork, vfork ? 1 : 0);
+  i32(o.closeFrom3Range, fds.closeRange ? 1 : 0);
+  if (vfork) {
+    const stack = vforkStack();
+    view.setBigUint64(o.stack, stack.low, true);
+    view.setBigUint64(o.stackSize, BigInt(stack.size), true);
+    i32(o.errorFd, -1);
+    return finish(
+      c,
+      helper.spawn(req),
+      view.getInt32(o.errErrno, true),
+      view.getInt32(o.errStep, true),
+    );
+  }
+  // fork: the child's memory is a copy, so its report comes through a close-on-exec pipe.
+  const [readEnd, writeEnd] = cloexecPipe("child error pipe");
+  let pid: number;
+  try {
+    i32(o.errorFd, writeEnd);
+    pid = helper.spawn(req);
+  } finally {
+    closeFd(writeEnd); // ours must go, or the read below never sees EOF
+  }
+  try {
+    const report = pid > 0 ? readReport(c, readEnd) : [0, 0];
+    return finish(c, pid, report[0], report[1]);
+  } finally {
+    closeFd(readEnd);
+  }
+}
+
+function finish(c: Libc, pid: number, errno: number, step: number): number {
+  if (pid < 0) {
+    throw sysError(
+      "clone",
+      -pid,
+      -pid === c.abi.kernel.common.errno.EAGAIN ? "process limit reached" : "",
+    );
+  }
+  if (step === 0) return pid;
+  reap(pid, true); // the child exited 127 after reporting
+  throw childSetupError(errno, step);
+}
+
+/** The CoreError for a failed child step: code is the errno name, op the step. */
+export function childSetupError(errno: number, step: number): CoreError {
+  const op = CHILD_STEPS[step] ?? `child step ${step}`;
+  const code = errnoName(errno);
+  const hint = CHILD_STEP_HINTS[`${step}:${code}`];
+  return new CoreError(code, op, `failed with ${code} (errno ${errno})${hint ? `; ${hint}` : ""}`, {
+    errno,
+  });
+}
+
+/** Blocks until exec closes the pipe (EOF: success) or the child reports `{errno, step}`. */
+function readReport(c: Libc, fd: number): [number, number] {
+  const buf = new Int32Array(2);
+  const bytes = new Uint8Array(buf.buffer);
+  let got = 0;
+  while (got < 8) {
+    const n = Number(c.symbols.read(fd, bytes.subarray(got), BigInt(8 - got)));
+    if (n === 0) break;
+    if (n < 0) {
+      const e = c.errno();
+      if (e === c.abi.kernel.common.errno.EINTR) continue;
+      throw sysError("read child error pipe", e);
+    }
+    got += n;
+  }
+  return got === 8 ? [buf[0], buf[1]] : [0, 0];
+}
+
+function encodeRlimits(c: Libc, plan: SpawnPlan, size: number): Uint8Array {
+  const out = new Uint8Array(size * plan.rlimits.length);
+  const view = new DataView(out.buffer);
+  plan.rlimits.forEach((limit, i) => {
+    const resource = c.abi.kernel.common.rlimits[`RLIMIT_${limit.name.toUpperCase()}`];
+    view.setUint32(i * size, resource, true);
+    view.setBigUint64(
+      i * size + 8,
+      limit.soft === Infinity ? RLIM_INFINITY : BigInt(limit.soft),
+      true,
+    );
+    view.setBigUint64(
+      i * size + 16,
+      limit.hard === Infinity ? RLIM_INFINITY : BigInt(limit.hard),
+      true,
+    );
+  });
+  return out;
+}
