@@ -4,7 +4,7 @@
  * since a child whose stdout is non-blocking fails ordinary programs with EAGAIN.
  * @module
  */
-import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../fds.ts";
+import { cloexecPipe, closeFd, setNonblocking } from "../fds.ts";
 import type { SpawnPlan } from "./plan.ts";
 
 /** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */

@@ -3,7 +3,7 @@
  * behind. Each refusal is a `CoreError` whose message says what to change.
  * @module
  */
-import { CoreError, invalidArgument, sysError } from "../errors.ts";
+import { invalidArgument, sysError } from "../errors.ts";
 import { fdFlags } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { toBytes } from "../cstrings.ts";
