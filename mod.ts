@@ -1,7 +1,8 @@
 /**
  * coreshift: spawn and supervise child processes from Deno through FFI, on glibc Linux and
- * Android (bionic). `runSync` runs a program with `posix_spawn`, drains its pipes with epoll,
- * and returns its output with an exact status; every failure is a typed {@linkcode CoreError}.
+ * Android (bionic). `runSync` runs a program (through the native vfork helper where it loads,
+ * else libc's `posix_spawn`), drains its pipes with epoll, and returns its output with an exact
+ * status; every failure is a typed {@linkcode CoreError} naming the step and errno.
  *
  * @example
  * ```ts
@@ -18,6 +19,8 @@ export type {
   CancelPolicy,
   FdPolicy,
   PgroupMode,
+  Rlimit,
+  RlimitName,
   SpawnOptions,
   StdioMode,
 } from "./ffi/spawn/options.ts";
@@ -40,4 +43,5 @@ export {
 } from "./ffi/exit_status.ts";
 export type { ResourceUsage } from "./ffi/process_control.ts";
 export { hostPlatform, type Platform } from "./ffi/platform.ts";
+export { type NativeHelper, prepareNativeHelper } from "./ffi/native/loader.ts";
 export type { ArchName, LibcName } from "./ffi/abi/mod.ts";
