@@ -53,7 +53,9 @@ export type RlimitName =
 
 /** A soft and hard limit; `Infinity` means unlimited. */
 export interface Rlimit {
+  /** The limit the kernel enforces. */
   readonly soft: number;
+  /** The ceiling the soft limit may be raised to without privilege. */
   readonly hard: number;
 }
 
