@@ -41,7 +41,7 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
     assertPosixSpawnSupports(valid, caps);
     if (valid.cwd) assertDirectory(valid.cwd);
   }
-  const path = resolveProgram(valid.program, valid.cwd, searchPathFor(valid), viaPosixSpawn);
+  const path = resolveProgram(valid.program, valid.cwd, () => searchPathFor(valid), viaPosixSpawn);
   return {
     ...valid,
     backend,

@@ -25,7 +25,7 @@ export const DEFAULT_PATH: Uint8Array = new TextEncoder().encode("/usr/local/bin
 export function resolveProgram(
   program: Uint8Array,
   cwd: Uint8Array | null,
-  searchPath: Uint8Array,
+  searchPath: () => Uint8Array,
   checkExplicitPath = true,
 ): Uint8Array {
   if (program.includes(SLASH)) {
@@ -35,8 +35,9 @@ export function resolveProgram(
     if (problem) throw problemError(path, problem);
     return path;
   }
+  const pathVar = searchPath(); // only now: a path with "/" needs no PATH
   let firstProblem: { path: Uint8Array; problem: Problem } | undefined;
-  for (const dir of split(searchPath)) {
+  for (const dir of split(pathVar)) {
     if (dir[0] !== SLASH) continue;
     const path = join(dir, program);
     const problem = probe(path);
@@ -47,7 +48,7 @@ export function resolveProgram(
   throw new CoreError(
     "ENOENT",
     "resolve program",
-    `"${decoder.decode(program)}" not found in PATH (${decoder.decode(searchPath)}); ` +
+    `"${decoder.decode(program)}" not found in PATH (${decoder.decode(pathVar)}); ` +
       "install it, fix PATH, or pass an absolute path",
     { errno: libc().abi.kernel.common.errno.ENOENT },
   );
