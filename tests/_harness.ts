@@ -8,6 +8,7 @@ import { CoreError, hostPlatform } from "../mod.ts";
 import { devNullFd } from "../ffi/fds.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { vforkStack } from "../ffi/native/stack.ts";
+import { vforkSharesMemory } from "../ffi/spawn/helper_spawn.ts";
 
 Deno.test.sanitizer({ ops: true, resources: true });
 // libc, the native helper, the vfork stack and the shared /dev/null fd stay for the life of
@@ -56,9 +57,19 @@ export function pidExists(pid: number): boolean {
 
 /**
  * Registers a test that spawns: sanitizers on, and the fd set and child set after the test
- * must equal those before it (nothing leaked, no zombie).
+ * must equal those before it (nothing leaked, no zombie). With `skip`, the test is reported as
+ * ignored with that reason in its name.
  */
-export function spawnTest(name: string, fn: () => void | Promise<void>): void {
+export function spawnTest(
+  name: string,
+  fn: () => void | Promise<void>,
+  skip?: string | false,
+): void {
+  if (skip) {
+    // Never silent: the reason is part of the name every report shows.
+    Deno.test({ name: `${name} [skipped: ${skip}]`, ignore: true, fn });
+    return;
+  }
   Deno.test({
     name,
     sanitizeOps: true,
@@ -86,6 +97,14 @@ export function assertCoreError(fn: () => unknown, code: string, opPart?: string
   if (opPart) assert.ok(caught.op.includes(opPart), `op "${caught.op}" lacks "${opPart}"`);
   return caught;
 }
+
+/**
+ * Set when vfork does not share memory: qemu-user emulates CLONE_VM|CLONE_VFORK as fork. Then
+ * glibc's posix_spawn cannot report an exec error (it relies on the shared memory).
+ */
+export const EMULATED_VFORK: string | false = vforkSharesMemory()
+  ? false
+  : "qemu-user emulates vfork as fork, so glibc posix_spawn cannot see exec errors";
 
 /** UTF-8 decode. */
 export function text(bytes: Uint8Array): string {

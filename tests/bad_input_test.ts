@@ -4,7 +4,7 @@ import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { BACKENDS, runWith } from "./_backends.ts";
-import { assertCoreError, spawnTest } from "./_harness.ts";
+import { assertCoreError, EMULATED_VFORK, spawnTest } from "./_harness.ts";
 
 const NUL = "a\0b";
 const dir = Deno.makeTempDirSync({ prefix: "coreshift-bad-" });

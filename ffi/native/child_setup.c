@@ -8,7 +8,8 @@
  * Entry point: long coreshift_spawn(struct cs_request *req)
  *   returns the child's pid, or -errno if clone itself failed. A failure inside the child is
  *   reported as {errno, step}: through req->err_* for vfork (the child shares our memory and we
- *   resume only after it has exec'd or exited), through req->error_fd for fork.
+ *   resume only after it has exec'd or exited), through the req->error_fd pipe for fork, and
+ *   for vfork where CLONE_VM is not honoured (qemu-user emulates vfork as a plain fork).
  *
  * The layout of struct cs_request is mirrored in ffi/native/request.ts; keep them in step
  * (CS_ABI_VERSION guards it).
@@ -44,9 +45,9 @@ struct cs_request {
   int32_t pgroup;                /* 104: 0 none, 1 leader (setpgid), 2 session (setsid) */
   int32_t use_vfork;             /* 108 */
   int32_t close_from3_range;     /* 112: 1 = close_range(3, ~0) instead of the close list */
-  int32_t error_fd;              /* 116: fork only: CLOEXEC pipe for {errno, step} */
-  int32_t err_errno;             /* 120: out (vfork) */
-  int32_t err_step;              /* 124: out (vfork) */
+  int32_t error_fd;              /* 116: CLOEXEC pipe for {errno, step}, or -1: report below */
+  int32_t err_errno;             /* 120: out, when error_fd is -1 (vfork sharing our memory) */
+  int32_t err_step;              /* 124: out, likewise */
 };                               /* 128 bytes */
 
 /* The step that failed, as reported to the parent (ffi/native/steps.ts names them). */
@@ -154,12 +155,12 @@ struct kernel_sigaction {
 /* ---- the child -------------------------------------------------------------------------- */
 
 __attribute__((noreturn)) static void fail(struct cs_request *req, long err, int step) {
-  if (req->use_vfork) {
-    req->err_errno = (int32_t)-err;
-    req->err_step = step;
-  } else {
+  if (req->error_fd >= 0) { /* fork, or a vfork that does not share memory (qemu-user) */
     int32_t msg[2] = {(int32_t)-err, step};
     sys3(SYS_write, req->error_fd, msg, sizeof msg);
+  } else {
+    req->err_errno = (int32_t)-err;
+    req->err_step = step;
   }
   for (;;) sys1(SYS_exit_group, 127);
 }
@@ -180,7 +181,7 @@ static int child_main(void *arg) {
   /* 2. fd policy: close what the child must not get, then clear CLOEXEC on what it keeps. */
   if (req->close_from3_range) {
     /* Around the fork error pipe (>= 3 by construction), which must live until execve. */
-    int err = req->use_vfork ? -1 : req->error_fd;
+    int err = req->error_fd;
     r = err > 3 ? sys3(SYS_close_range, 3, err - 1, 0) : 0;
     if (r >= 0) r = sys3(SYS_close_range, err >= 3 ? err + 1 : 3, ~0U, 0);
     if (r < 0) fail(req, r, STEP_CLOSE_FDS);

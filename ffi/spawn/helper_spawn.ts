@@ -101,6 +101,9 @@ export function helperSpawn(
     const stack = vforkStack();
     view.setBigUint64(o.stack, stack.low, true);
     view.setBigUint64(o.stackSize, BigInt(stack.size), true);
+  }
+  if (vfork && vforkSharesMemory()) {
+    // We resume only after the child exec'd or exited: its report is already in `req`.
     i32(o.errorFd, -1);
     return finish(
       c,
@@ -109,7 +112,7 @@ export function helperSpawn(
       view.getInt32(o.errStep, true),
     );
   }
-  // fork: the child's memory is a copy, so its report comes through a close-on-exec pipe.
+  // fork (or an emulated vfork): the child's memory is a copy, so it reports through a pipe.
   const [readEnd, writeEnd] = cloexecPipe("child error pipe");
   let pid: number;
   try {
@@ -124,6 +127,51 @@ export function helperSpawn(
   } finally {
     closeFd(readEnd);
   }
+}
+
+let sharesMemory: boolean | undefined;
+
+/**
+ * Whether a vfork child really shares our memory. True on every real kernel; false under
+ * qemu-user, which emulates CLONE_VM|CLONE_VFORK as a plain fork. Probed once: a vfork child
+ * asked to exec "/" fails with EACCES and reports it in the shared request, or not at all.
+ */
+export function vforkSharesMemory(): boolean {
+  if (sharesMemory !== undefined) return sharesMemory;
+  const c = libc();
+  const layout = c.abi.helperRequest;
+  const req = new Uint8Array(layout.size);
+  const view = new DataView(req.buffer);
+  const root = cString(new TextEncoder().encode("/"));
+  const argv = new BigUint64Array([
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(root))),
+    0n,
+  ]);
+  const stack = vforkStack();
+  view.setBigUint64(
+    layout.offsets.path,
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(root))),
+    true,
+  );
+  view.setBigUint64(
+    layout.offsets.argv,
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(argv))),
+    true,
+  );
+  view.setBigUint64(
+    layout.offsets.envp,
+    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(argv))) + 8n,
+    true,
+  );
+  view.setBigUint64(layout.offsets.stack, stack.low, true);
+  view.setBigUint64(layout.offsets.stackSize, BigInt(stack.size), true);
+  for (let i = 0; i < 3; i++) view.setInt32(layout.offsets.stdio + 4 * i, -1, true);
+  view.setInt32(layout.offsets.useVfork, 1, true);
+  view.setInt32(layout.offsets.errorFd, -1, true);
+  const pid = nativeHelper().spawn(req);
+  if (pid < 0) throw sysError("clone", -pid);
+  reap(pid, true);
+  return sharesMemory = view.getInt32(layout.offsets.errStep, true) !== 0;
 }
 
 function finish(c: Libc, pid: number, errno: number, step: number): number {

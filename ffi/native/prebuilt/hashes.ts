@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  x86_64: "197d2e4dbe3b39d94317ee0ac35e9b1429ce91f388f2006b3a4cf5c4dc591030",
-  aarch64: "b857ea1c8f7ef527e68b1ee252a4e8ca541594988c758779adc006da6d68d6f4",
+  x86_64: "1f509b2b8e3b6a83c46fcbea2f32af37af34b4bfdc3eaab6f30eef27f918f054",
+  aarch64: "29f7f433b7d7d67ee1e35c2cdeed401a06f881d3b53c074198255cd48040062e",
 };
