@@ -1,9 +1,11 @@
 /**
- * `coreshift demo`: a short tour that spawns real children and prints what each one did.
+ * `coreshift demo`: a short tour that spawns real children with each available backend and
+ * prints what each one did, errors included.
  * @module
  */
-import { CoreError, hostPlatform, runSync, shellExitCode } from "../mod.ts";
+import { type Backend, CoreError, hostPlatform, runSync, shellExitCode } from "../mod.ts";
 import type { Output, SpawnOptions } from "../mod.ts";
+import { nativeHelperIfAvailable } from "../ffi/native/loader.ts";
 
 const decoder = new TextDecoder();
 
@@ -31,26 +33,36 @@ const CASES: readonly DemoCase[] = [
     title: "closeFrom3 fd policy",
     options: {
       program: "sh",
-      args: ["-c", "ls /proc/$$/fd | tr '\\n' ' '"],
+      args: ["-c", "ls /proc/$$/fd"], // no pipeline: the shell's own pipe fd would show
       fdPolicy: "closeFrom3",
     },
   },
   { title: "missing program", options: { program: "no-such-program-coreshift" } },
+  { title: "missing cwd", options: { program: "true", cwd: "/no/such/dir" } },
 ];
 
-/** Runs the demo; returns 0 when every case behaved as described. */
+/** Runs the demo: every case once with each backend this machine can use. */
 export function runDemo(): number {
   const p = hostPlatform();
   console.log(
     `coreshift demo on ${p.os} ${p.arch}, ${p.libc} ${p.libcVersion}, kernel ${p.kernel.join(".")}`,
   );
-  console.log("backend: posixSpawn (fork/vfork arrive with the native helper)\n");
-  for (const { title, options } of CASES) {
-    try {
-      console.log(`${title.padEnd(26)} ${describe(runSync(options))}`);
-    } catch (e) {
-      if (!(e instanceof CoreError)) throw e;
-      console.log(`${title.padEnd(26)} CoreError ${e.code}: ${e.message}`);
+  const helper = nativeHelperIfAvailable();
+  const backends: Backend[] = helper ? ["vfork", "fork", "posixSpawn"] : ["posixSpawn"];
+  console.log(
+    helper
+      ? `native helper: ${helper.path} (sha256 ${helper.sha256.slice(0, 16)}…, ${helper.origin})`
+      : "native helper: not available here; only posixSpawn runs",
+  );
+  for (const backend of backends) {
+    console.log(`\nbackend ${backend}`);
+    for (const { title, options } of CASES) {
+      try {
+        console.log(`  ${title.padEnd(26)} ${describe(runSync({ ...options, backend }))}`);
+      } catch (e) {
+        if (!(e instanceof CoreError)) throw e;
+        console.log(`  ${title.padEnd(26)} CoreError ${e.code} at "${e.op}": ${e.message}`);
+      }
     }
   }
   return 0;
