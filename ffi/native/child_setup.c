@@ -11,7 +11,8 @@
  *   resume only after it has exec'd or exited), through the req->error_fd pipe for fork, and
  *   for vfork where CLONE_VM is not honoured (qemu-user emulates vfork as a plain fork).
  *
- * The layout of struct cs_request is mirrored in ffi/native/request.ts; keep them in step
+ * The layout of struct cs_request is mirrored in ffi/abi/helper_request.ts (written by
+ * ffi/native/request.ts); keep them in step
  * (CS_ABI_VERSION guards it).
  */
 #include <stdint.h>

@@ -4,11 +4,12 @@
  * @module
  */
 import { syscallAllowed } from "../../android/syscall_gate.ts";
-import { cString } from "../cstrings.ts";
+import { cString, cStringArray } from "../cstrings.ts";
 import { CoreError, errnoName, sysError } from "../errors.ts";
 import { cloexecPipe, closeFd, devNullFd, listOpenFds } from "../fds.ts";
 import { type Libc, libc } from "../libc.ts";
 import { nativeHelper } from "../native/loader.ts";
+import { HelperRequest } from "../native/request.ts";
 import { vforkStack } from "../native/stack.ts";
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
 import type { Platform } from "../platform.ts";
@@ -65,59 +66,48 @@ export function helperSpawn(
   const c = libc();
   const helper = nativeHelper();
   const vfork = plan.backend === "vfork";
-  const layout = c.abi.helperRequest;
-  const o = layout.offsets;
-  const req = new Uint8Array(layout.size);
-  const view = new DataView(req.buffer);
-  const ptr = (offset: number, p: Deno.PointerValue) =>
-    view.setBigUint64(offset, BigInt(Deno.UnsafePointer.value(p)), true);
-  const i32 = (offset: number, v: number) => view.setInt32(offset, v, true);
+  const req = new HelperRequest(c.abi.helperRequest);
 
   // Everything the request points at must stay alive until the call returns: keep references.
   const cwd = plan.cwd ? cString(plan.cwd) : null;
   const fds = childFdWork(plan.fdPolicy, platform);
   const closeList = new Int32Array(fds.close);
   const keepList = new Int32Array(fds.keep);
-  const rlimits = encodeRlimits(c, plan, layout.rlimitSize);
+  const rlimits = encodeRlimits(c, plan, c.abi.helperRequest.rlimitSize);
 
-  ptr(o.path, Deno.UnsafePointer.of(plan.path));
-  ptr(o.argv, plan.argv.pointer);
-  ptr(o.envp, plan.envp?.pointer ?? new Deno.UnsafePointerView(c.symbols.environ!).getPointer());
-  ptr(o.cwd, cwd ? Deno.UnsafePointer.of(cwd) : null);
-  ptr(o.closeFds, closeList.length ? Deno.UnsafePointer.of(closeList) : null);
-  ptr(o.keepFds, keepList.length ? Deno.UnsafePointer.of(keepList) : null);
-  ptr(o.rlimits, rlimits.length ? Deno.UnsafePointer.of(rlimits) : null);
-  view.setBigUint64(o.resetSignals, ALL_SIGNALS, true);
+  req.pointer("path", Deno.UnsafePointer.of(plan.path))
+    .pointer("argv", plan.argv.pointer)
+    .pointer(
+      "envp",
+      plan.envp?.pointer ?? new Deno.UnsafePointerView(c.symbols.environ!).getPointer(),
+    )
+    .pointer("cwd", cwd ? Deno.UnsafePointer.of(cwd) : null)
+    .pointer("closeFds", closeList.length ? Deno.UnsafePointer.of(closeList) : null)
+    .pointer("keepFds", keepList.length ? Deno.UnsafePointer.of(keepList) : null)
+    .pointer("rlimits", rlimits.length ? Deno.UnsafePointer.of(rlimits) : null)
+    .u64("resetSignals", ALL_SIGNALS)
+    .i32("closeCount", closeList.length)
+    .i32("keepCount", keepList.length)
+    .i32("rlimitCount", plan.rlimits.length)
+    .i32("pgroup", PGROUP_CODE[plan.pgroup])
+    .i32("useVfork", vfork ? 1 : 0)
+    .i32("closeFrom3Range", fds.closeRange ? 1 : 0);
   child.forEach((end, i) =>
-    i32(o.stdio + 4 * i, end === "inherit" ? -1 : end === "null" ? devNullFd() : end)
+    req.i32("stdio", end === "inherit" ? -1 : end === "null" ? devNullFd() : end, i)
   );
-  i32(o.closeCount, closeList.length);
-  i32(o.keepCount, keepList.length);
-  i32(o.rlimitCount, plan.rlimits.length);
-  i32(o.pgroup, PGROUP_CODE[plan.pgroup]);
-  i32(o.useVfork, vfork ? 1 : 0);
-  i32(o.closeFrom3Range, fds.closeRange ? 1 : 0);
-  if (vfork) {
-    const stack = vforkStack();
-    view.setBigUint64(o.stack, stack.low, true);
-    view.setBigUint64(o.stackSize, BigInt(stack.size), true);
-  }
+  if (vfork) withVforkStack(req);
   if (vfork && vforkSharesMemory()) {
     // We resume only after the child exec'd or exited: its report is already in `req`.
-    i32(o.errorFd, -1);
-    return finish(
-      c,
-      helper.spawn(req),
-      view.getInt32(o.errErrno, true),
-      view.getInt32(o.errStep, true),
-    );
+    req.i32("errorFd", -1);
+    const pid = helper.spawn(req.bytes);
+    return finish(c, pid, req.readI32("errErrno"), req.readI32("errStep"));
   }
   // fork (or an emulated vfork): the child's memory is a copy, so it reports through a pipe.
   const [readEnd, writeEnd] = cloexecPipe("child error pipe");
   let pid: number;
   try {
-    i32(o.errorFd, writeEnd);
-    pid = helper.spawn(req);
+    req.i32("errorFd", writeEnd);
+    pid = helper.spawn(req.bytes);
   } finally {
     closeFd(writeEnd); // ours must go, or the read below never sees EOF
   }
@@ -139,39 +129,26 @@ let sharesMemory: boolean | undefined;
 export function vforkSharesMemory(): boolean {
   if (sharesMemory !== undefined) return sharesMemory;
   const c = libc();
-  const layout = c.abi.helperRequest;
-  const req = new Uint8Array(layout.size);
-  const view = new DataView(req.buffer);
   const root = cString(new TextEncoder().encode("/"));
-  const argv = new BigUint64Array([
-    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(root))),
-    0n,
-  ]);
-  const stack = vforkStack();
-  view.setBigUint64(
-    layout.offsets.path,
-    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(root))),
-    true,
-  );
-  view.setBigUint64(
-    layout.offsets.argv,
-    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(argv))),
-    true,
-  );
-  view.setBigUint64(
-    layout.offsets.envp,
-    BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(argv))) + 8n,
-    true,
-  );
-  view.setBigUint64(layout.offsets.stack, stack.low, true);
-  view.setBigUint64(layout.offsets.stackSize, BigInt(stack.size), true);
-  for (let i = 0; i < 3; i++) view.setInt32(layout.offsets.stdio + 4 * i, -1, true);
-  view.setInt32(layout.offsets.useVfork, 1, true);
-  view.setInt32(layout.offsets.errorFd, -1, true);
-  const pid = nativeHelper().spawn(req);
+  const rootArgv = cStringArray([new TextEncoder().encode("/")]);
+  const noEnv = new BigUint64Array(1); // { NULL }
+  const req = new HelperRequest(c.abi.helperRequest)
+    .pointer("path", Deno.UnsafePointer.of(root))
+    .pointer("argv", rootArgv.pointer)
+    .pointer("envp", Deno.UnsafePointer.of(noEnv))
+    .i32("useVfork", 1)
+    .i32("errorFd", -1);
+  for (let i = 0; i < 3; i++) req.i32("stdio", -1, i);
+  withVforkStack(req);
+  const pid = nativeHelper().spawn(req.bytes);
   if (pid < 0) throw sysError("clone", -pid);
   reap(pid, true);
-  return sharesMemory = view.getInt32(layout.offsets.errStep, true) !== 0;
+  return sharesMemory = req.readI32("errStep") !== 0;
+}
+
+function withVforkStack(req: HelperRequest): void {
+  const stack = vforkStack();
+  req.u64("stack", stack.low).u64("stackSize", BigInt(stack.size));
 }
 
 function finish(c: Libc, pid: number, errno: number, step: number): number {
