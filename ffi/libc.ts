@@ -25,11 +25,7 @@ const SYMBOLS = {
     result: "i32",
     optional: true,
   },
-  posix_spawn_file_actions_addopen: {
-    parameters: ["buffer", "i32", "buffer", "i32", "u32"],
-    result: "i32",
-    optional: true,
-  },
+
   posix_spawn_file_actions_addchdir_np: {
     parameters: ["buffer", "buffer"],
     result: "i32",

@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HELPER_REQUEST_LP64 } from "../abi/helper_request.ts";
 import { CoreError } from "../errors.ts";
 import { cacheDir, writeAtomic } from "./cache.ts";
 import { compileHelper, HELPER_FILE } from "./compile.ts";
@@ -34,8 +35,8 @@ const SYMBOLS = {
   coreshift_abi_version: { parameters: [], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-/** The request layout version this TypeScript speaks (see abi/helper_request.ts). */
-export const HELPER_ABI_VERSION = 1;
+/** The request layout version this TypeScript speaks: the one in the ABI table. */
+export const HELPER_ABI_VERSION: number = HELPER_REQUEST_LP64.abiVersion;
 
 let loaded: NativeHelper | CoreError | undefined;
 
