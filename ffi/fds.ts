@@ -79,6 +79,19 @@ export function setNonblocking(fd: number, op: string): void {
   }
 }
 
+/**
+ * Whether `path` (a NUL-terminated C string) opens as a directory: 0 if it does (the fd is
+ * closed again), else the errno of `open(path, O_DIRECTORY)` (ENOENT, ENOTDIR, EACCES, …).
+ */
+export function directoryErrno(path: Uint8Array): number {
+  const c = libc();
+  const { O_RDONLY, O_DIRECTORY, O_CLOEXEC } = c.abi.kernel.open;
+  const fd = c.symbols.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0) return c.errno();
+  closeFd(fd);
+  return 0;
+}
+
 let devNull = -1;
 
 /**

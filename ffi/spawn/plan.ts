@@ -5,7 +5,7 @@
  */
 import { cString, type CStringArray, cStringArray, readEnviron } from "../cstrings.ts";
 import { CoreError, sysError } from "../errors.ts";
-import { closeFd } from "../fds.ts";
+import { directoryErrno } from "../fds.ts";
 import { libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
 import type { Backend } from "./options.ts";
@@ -70,17 +70,10 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
 }
 
 function assertDirectory(cwd: Uint8Array): void {
-  const c = libc();
-  const { O_RDONLY, O_DIRECTORY, O_CLOEXEC } = c.abi.kernel.open;
-  const fd = c.symbols.open(cString(cwd), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (fd < 0) {
-    throw sysError(
-      "validate cwd",
-      c.errno(),
-      `cwd "${decoder.decode(cwd)}" is not a usable directory`,
-    );
+  const errno = directoryErrno(cString(cwd));
+  if (errno !== 0) {
+    throw sysError("validate cwd", errno, `cwd "${decoder.decode(cwd)}" is not a usable directory`);
   }
-  closeFd(fd);
 }
 
 /** PATH as the child will see it decides the search, like execvpe. */

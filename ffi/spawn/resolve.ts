@@ -4,7 +4,7 @@
  * @module
  */
 import { CoreError, sysError } from "../errors.ts";
-import { closeFd } from "../fds.ts";
+import { directoryErrno } from "../fds.ts";
 import { cString } from "../cstrings.ts";
 import { libc } from "../libc.ts";
 
@@ -65,12 +65,8 @@ function probe(path: Uint8Array): Problem | undefined {
     const e = c.errno();
     return { kind: e === errno.EACCES ? "notExecutable" : "missing", errno: e };
   }
-  const { O_RDONLY, O_DIRECTORY, O_CLOEXEC } = c.abi.kernel.open;
-  const dirFd = c.symbols.open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dirFd >= 0) {
-    closeFd(dirFd);
-    return { kind: "directory", errno: errno.EACCES };
-  }
+  // execve refuses a directory with EACCES; say which it is.
+  if (directoryErrno(p) === 0) return { kind: "directory", errno: errno.EACCES };
   return undefined;
 }
 
