@@ -17,7 +17,15 @@ export type NamedErrorCode =
   /** The child wrote more than `maxOutput`; `error.output` has what was kept. */
   | "OutputOverflow"
   /** The native child-setup helper cannot be loaded here. */
-  | "NativeHelperUnavailable";
+  | "NativeHelperUnavailable"
+  /** The spawn's AbortSignal fired; `error.output` has what the child wrote before it. */
+  | "Aborted"
+  /** A `ProcessRegistry` refused: its background limit is reached. */
+  | "BackgroundLimit"
+  /** A registry handle that does not exist or was released. */
+  | "UnknownHandle"
+  /** A `chain` stage failed; `error.stage` says which. */
+  | "StageFailed";
 
 /** An errno name such as `"ENOENT"`, or `"ERRNO_<n>"` for a number outside the table. */
 export type ErrnoCode = `E${string}`;

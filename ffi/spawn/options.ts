@@ -7,8 +7,13 @@
 /** Text or raw bytes. Strings are encoded as UTF-8; bytes pass through untouched. */
 export type Bytes = string | Uint8Array;
 
-/** Where a child's output stream goes. */
-export type StdioMode = "capture" | "inherit" | "null";
+/**
+ * Where a child's output stream goes.
+ * - `"capture"`: collected into `Output` under `maxOutput`.
+ * - `"piped"`: handed to the caller as a `ReadableStream` (`spawn()` only).
+ * - `"inherit"`: this process's own fd; `"null"`: `/dev/null`.
+ */
+export type StdioMode = "capture" | "piped" | "inherit" | "null";
 
 /**
  * Which inherited fds above 2 the child may keep.
@@ -73,8 +78,11 @@ export interface SpawnOptions {
   clearEnv?: boolean;
   /** Working directory of the child. */
   cwd?: Bytes;
-  /** Bytes to feed the child's stdin, or `"null"` (default: `/dev/null`) or `"inherit"`. */
-  stdin?: Uint8Array | "null" | "inherit";
+  /**
+   * Bytes to feed the child's stdin, or `"null"` (default: `/dev/null`), `"inherit"`, or
+   * `"piped"` for a `WritableStream` (`spawn()` only).
+   */
+  stdin?: Uint8Array | "null" | "inherit" | "piped";
   /** Default `"capture"`. */
   stdout?: StdioMode;
   /** Default `"capture"`. */
@@ -102,6 +110,8 @@ export interface SpawnOptions {
   backend?: Backend;
   /** Limits to set in the child before exec (fork and vfork backends). */
   rlimits?: Partial<Record<RlimitName, Rlimit>>;
+  /** Cancels the child per `cancel` when aborted (`spawn()` only). */
+  signal?: AbortSignal;
 }
 
 /** Defaults applied by validation. */
@@ -136,4 +146,5 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "afterEarlyExit",
   "backend",
   "rlimits",
+  "signal",
 ]);

@@ -8,15 +8,11 @@ import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
 import { openPidfd, reap, type Reaped, sendSignal } from "../process_control.ts";
 import { Epoll } from "../reactor.ts";
-import { hostPosixSpawnCaps } from "./capabilities.ts";
 import type { SpawnOptions } from "./options.ts";
 import { type Output, OutputOverflowError } from "./output.ts";
-import { planSpawn, type SpawnPlan } from "./plan.ts";
-import { posixSpawn } from "./posix_spawn.ts";
-import { ChildStdio } from "./stdio.ts";
-import { chooseBackend } from "./backend.ts";
-import { helperSpawn } from "./helper_spawn.ts";
-import { validateOptions } from "./validate.ts";
+import type { SpawnPlan } from "./plan.ts";
+import { startChild } from "./start.ts";
+import type { ChildStdio } from "./stdio.ts";
 
 /**
  * Runs a program to completion and returns its output. Blocks the thread until the child is
@@ -45,22 +41,8 @@ import { validateOptions } from "./validate.ts";
  *   (their errno name); {@linkcode OutputOverflowError} when output exceeds `maxOutput`.
  */
 export function runSync(options: SpawnOptions): Output {
-  const valid = validateOptions(options);
-  const caps = hostPosixSpawnCaps();
-  const plan = planSpawn(valid, chooseBackend(valid.backend), caps);
-  const started = performance.now();
-  const stdio = ChildStdio.open(plan);
-  let pid: number;
-  try {
-    pid = plan.backend === "posixSpawn"
-      ? posixSpawn(plan, stdio, caps)
-      : helperSpawn(plan, stdio.child, hostPlatform());
-  } catch (e) {
-    stdio.closeAll();
-    throw e;
-  }
-  stdio.closeChildEnds();
-  const run = new SyncRun(pid, plan, stdio, started);
+  const { pid, plan, stdio, startedAt } = startChild(options, "sync");
+  const run = new SyncRun(pid, plan, stdio, startedAt);
   try {
     return run.drainAndReap();
   } finally {
@@ -208,6 +190,8 @@ class SyncRun {
     if (!reaped) return;
     this.#reaped = reaped;
     this.#closePidfd(); // an exited pidfd stays readable: keep it out of the loop
+    // The leader is gone; members of its group that outlived the cancel would be orphans.
+    if (this.#cancelling && this.#group) this.#signal("SIGKILL");
   }
 
   #readOutput(stream: "stdout" | "stderr"): void {

@@ -25,14 +25,14 @@ export class ChildStdio {
   static open(plan: SpawnPlan): ChildStdio {
     const stdio = new ChildStdio();
     try {
-      if (plan.stdin instanceof Uint8Array) {
+      if (plan.stdin instanceof Uint8Array || plan.stdin === "piped") {
         const [r, w] = cloexecPipe("create pipe");
         stdio.child[0] = r;
         stdio.stdin = w;
         setNonblocking(w, "stdin pipe");
       } else stdio.child[0] = plan.stdin;
       for (const [index, mode] of [[1, plan.stdout], [2, plan.stderr]] as const) {
-        if (mode !== "capture") {
+        if (mode !== "capture" && mode !== "piped") {
           stdio.child[index] = mode;
           continue;
         }

@@ -33,7 +33,7 @@ export interface ValidOptions {
   readonly env: ReadonlyMap<string, Uint8Array> | null;
   readonly clearEnv: boolean;
   readonly cwd: Uint8Array | null;
-  readonly stdin: Uint8Array | "null" | "inherit";
+  readonly stdin: Uint8Array | "null" | "inherit" | "piped";
   readonly stdout: StdioMode;
   readonly stderr: StdioMode;
   readonly pgroup: PgroupMode;
@@ -47,7 +47,14 @@ export interface ValidOptions {
   /** The backend asked for; null lets the planner choose. */
   readonly backend: Backend | null;
   readonly rlimits: readonly ValidRlimit[];
+  readonly signal: AbortSignal | null;
 }
+
+/**
+ * Who will run the child: `runSync` blocks the thread, so it cannot hand out streams or watch an
+ * AbortSignal; `spawn` can.
+ */
+export type RunMode = "sync" | "async";
 
 /** One limit to set, by resource name. */
 export interface ValidRlimit {
@@ -68,11 +75,11 @@ const RLIMIT_NAMES: readonly RlimitName[] = [
   "as",
 ];
 
-const STDIO_MODES: readonly string[] = ["capture", "inherit", "null"];
+const STDIO_MODES: readonly string[] = ["capture", "piped", "inherit", "null"];
 const PGROUP_MODES: readonly string[] = ["none", "leader", "isolated"];
 
 /** Validates `options`; throws `CoreError` (`InvalidArgument`, `EBADF`, …) on the first problem. */
-export function validateOptions(options: SpawnOptions): ValidOptions {
+export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): ValidOptions {
   if (typeof options !== "object" || options === null) {
     throw invalidArgument("validate options", "options must be an object", "pass { program, … }");
   }
@@ -95,7 +102,7 @@ export function validateOptions(options: SpawnOptions): ValidOptions {
   if (cwd?.length === 0) {
     throw invalidArgument("validate cwd", "cwd is empty", "omit it or name a directory");
   }
-  return {
+  const valid: ValidOptions = {
     program,
     args,
     argv0,
@@ -122,7 +129,47 @@ export function validateOptions(options: SpawnOptions): ValidOptions {
     ) as "wait" | "kill",
     backend: validateBackend(options.backend),
     rlimits: validateRlimits(options.rlimits),
+    signal: validateSignal(options.signal),
   };
+  if (valid.earlyExit && valid.stdout !== "capture") {
+    throw invalidArgument(
+      "validate earlyExit",
+      `earlyExit watches captured stdout, but stdout is "${valid.stdout}"`,
+      'set stdout: "capture", or read the stdout stream and stop when you have enough',
+    );
+  }
+  if (mode === "sync") refuseAsyncOnly(valid);
+  return valid;
+}
+
+/** `runSync` returns only when the child is gone: streams and abort signals have no one to serve. */
+function refuseAsyncOnly(valid: ValidOptions): void {
+  for (const stream of ["stdin", "stdout", "stderr"] as const) {
+    if (valid[stream] === "piped") {
+      throw invalidArgument(
+        `validate ${stream}`,
+        `${stream}: "piped" needs a stream reader, which runSync cannot hand out`,
+        'use spawn() for streams, or "capture" with runSync',
+      );
+    }
+  }
+  if (valid.signal) {
+    throw invalidArgument(
+      "validate signal",
+      "runSync blocks the thread, so an AbortSignal could never fire during it",
+      "use spawn() with signal, or timeoutMs with runSync",
+    );
+  }
+}
+
+function validateSignal(signal: unknown): AbortSignal | null {
+  if (signal === undefined) return null;
+  if (signal instanceof AbortSignal) return signal;
+  throw invalidArgument(
+    "validate signal",
+    "signal must be an AbortSignal",
+    "pass controller.signal",
+  );
 }
 
 function cBytes(value: unknown, name: string): Uint8Array {
@@ -168,11 +215,12 @@ function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
 }
 
 function validateStdin(stdin: SpawnOptions["stdin"]): ValidOptions["stdin"] {
-  if (stdin === undefined || stdin === "null" || stdin === "inherit") return stdin ?? "null";
+  if (stdin === undefined) return "null";
+  if (stdin === "null" || stdin === "inherit" || stdin === "piped") return stdin;
   if (stdin instanceof Uint8Array) return stdin;
   throw invalidArgument(
     "validate stdin",
-    `stdin must be a Uint8Array, "null" or "inherit"`,
+    `stdin must be a Uint8Array, "null", "inherit" or "piped"`,
     "encode text with new TextEncoder().encode(…)",
   );
 }
