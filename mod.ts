@@ -2,13 +2,17 @@
  * coreshift: spawn and supervise child processes from Deno through FFI, on glibc Linux and
  * Android (bionic). `runSync` runs a program (through the native vfork helper where it loads,
  * else libc's `posix_spawn`), drains its pipes with epoll, and returns its output with an exact
- * status; every failure is a typed {@linkcode CoreError} naming the step and errno.
+ * status. `spawn` does the same without blocking, for many children on Deno's event loop, and
+ * `ProcessRegistry` keeps long-running ones behind handles. Every failure is a typed
+ * {@linkcode CoreError} naming the step and errno.
  *
  * @example
  * ```ts
- * import { runSync } from "@coreshift/core";
+ * import { runSync, spawn } from "@coreshift/core";
  * const out = runSync({ program: "echo", args: ["hello"] });
  * console.log(out.status, new TextDecoder().decode(out.stdout));
+ * const outs = await Promise.all(["a", "b"].map((s) => spawn({ program: "echo", args: [s] }).output()));
+ * console.log(outs.map((o) => o.stdout.length)); // [2, 2]
  * ```
  * @module
  */
@@ -24,7 +28,32 @@ export type {
   SpawnOptions,
   StdioMode,
 } from "./ffi/spawn/options.ts";
-export { type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
+export { AbortedError, type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
+export { spawn } from "./ffi/async/spawn.ts";
+export { Child } from "./ffi/async/child.ts";
+export {
+  chain,
+  type ChainFailure,
+  type ChainOptions,
+  type ChainResult,
+} from "./ffi/async/chain.ts";
+export { type StageFile, stageFiles } from "./ffi/async/stage_files.ts";
+export {
+  type EntryInfo,
+  type EntryMeta,
+  type EntryStatus,
+  type ProcessHandle,
+  ProcessRegistry,
+  type RegistryOptions,
+} from "./ffi/async/registry.ts";
+export { RingBuffer } from "./ffi/async/ring_buffer.ts";
+export {
+  type Confinement,
+  confinement,
+  isNested,
+  parseConfinement,
+  type SeccompMode,
+} from "./ffi/confinement.ts";
 export {
   CoreError,
   type CoreErrorCode,

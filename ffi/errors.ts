@@ -91,3 +91,18 @@ export function sysError(op: string, errno: number, hint = ""): CoreError {
   const what = `failed with ${errnoName(errno)} (errno ${errno})`;
   return new CoreError(errnoName(errno), op, hint ? `${what}; ${hint}` : what, { errno });
 }
+
+/**
+ * A `CoreError` for an error thrown by Deno or `node:` APIs. They carry an errno name in `code`
+ * (`"ENOENT"`, `"EPIPE"`), which is kept; anything else becomes `EIO`.
+ */
+export function fromRuntimeError(op: string, e: unknown): CoreError {
+  if (e instanceof CoreError) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  const errno = typeof code === "string"
+    ? (LINUX_COMMON.errno as Record<string, number>)[code]
+    : undefined;
+  const message = e instanceof Error ? e.message : String(e);
+  if (errno !== undefined) return sysError(op, errno, message);
+  return new CoreError("EIO", op, message, { cause: e });
+}

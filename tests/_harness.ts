@@ -110,3 +110,49 @@ export const EMULATED_VFORK: string | false = vforkSharesMemory()
 export function text(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
 }
+
+/** Awaits `promise`, which must reject with a CoreError with `code`; returns the error. */
+export async function assertRejectsCoreError(
+  promise: Promise<unknown>,
+  code: string,
+): Promise<CoreError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
+  assert.ok(caught instanceof CoreError, `expected CoreError ${code}, got ${caught}`);
+  assert.equal(caught.code, code, `code (message: ${caught.message})`);
+  return caught;
+}
+
+/** Whether `pid` is a live process: it exists and is not a zombie awaiting its reaper. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** The scheduler state letter of `pid` (`R`, `S`, `T` stopped, `Z` zombie), or null if gone. */
+export function procState(pid: number): string | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0];
+  } catch {
+    return null;
+  }
+}
+
+/** Waits until `check()` is true, polling every 5 ms, for at most `ms`; returns the last result. */
+export async function eventually(check: () => boolean, ms = 2000): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return true;
+}

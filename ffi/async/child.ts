@@ -159,7 +159,7 @@ export class Child implements AsyncDisposable {
       this.#signalAll("SIGKILL");
     }
     await this.#exit.catch(() => {});
-    for (const reader of Object.values(this.#readers)) reader.close();
+    for (const reader of Object.values(this.#readers)) reader.drainAndClose();
     this.#writer?.close();
     await this.#finished;
   }

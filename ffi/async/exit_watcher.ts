@@ -8,6 +8,8 @@
  *
  * The listener is added before a child is started (so its SIGCHLD cannot be missed) and removed
  * when nobody is waiting, so an idle program has no pending op and its event loop can end.
+ * Deno's signal listeners do not keep the event loop alive, so while children run a parked
+ * timer does (it never fires in practice: no polling).
  * @module
  */
 import { reap, type Reaped } from "../process_control.ts";
@@ -18,6 +20,13 @@ const waiting = new Map<number, Settle>();
 /** Spawns under way whose pid is not known yet: they need the listener too. */
 let starting = 0;
 let listening = false;
+/** Keeps the event loop alive while we wait for a SIGCHLD; re-parked if it ever fires. */
+let keepAlive: ReturnType<typeof setTimeout> | undefined;
+const PARK_MS = 2 ** 31 - 1;
+
+function park(): void {
+  keepAlive = setTimeout(park, PARK_MS);
+}
 
 function onSigchld(): void {
   for (const [pid, settle] of waiting) check(pid, settle);
@@ -42,8 +51,13 @@ function check(pid: number, settle: Settle): void {
 function updateListener(): void {
   const wanted = waiting.size > 0 || starting > 0;
   if (wanted === listening) return;
-  if (wanted) Deno.addSignalListener("SIGCHLD", onSigchld);
-  else Deno.removeSignalListener("SIGCHLD", onSigchld);
+  if (wanted) {
+    Deno.addSignalListener("SIGCHLD", onSigchld);
+    park();
+  } else {
+    Deno.removeSignalListener("SIGCHLD", onSigchld);
+    clearTimeout(keepAlive);
+  }
   listening = wanted;
 }
 

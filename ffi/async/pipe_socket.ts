@@ -6,7 +6,7 @@
  * @module
  */
 import { Socket } from "node:net";
-import { CoreError, sysError } from "../errors.ts";
+import { type CoreError, fromRuntimeError, sysError } from "../errors.ts";
 import { CHUNK } from "../drain.ts";
 import { libc } from "../libc.ts";
 
@@ -32,7 +32,7 @@ export class PipeReader {
       if (this.#open) events.data(new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
     });
     this.#socket.on("end", () => this.#finish());
-    this.#socket.on("error", (e: Error) => this.#finish(socketError(op, e)));
+    this.#socket.on("error", (e: Error) => this.#finish(fromRuntimeError(op, e)));
   }
 
   /** Whether EOF, an error or a close has not happened yet. */
@@ -108,7 +108,7 @@ export class PipeWriter {
     return new Promise((resolve, reject) => {
       this.#socket.write(
         chunk,
-        (e?: Error | null) => e ? reject(socketError(this.#op, e)) : resolve(),
+        (e?: Error | null) => e ? reject(fromRuntimeError(this.#op, e)) : resolve(),
       );
     });
   }
@@ -123,7 +123,7 @@ export class PipeWriter {
       });
       this.#socket.once("error", (e: Error) => {
         this.close();
-        reject(socketError(this.#op, e));
+        reject(fromRuntimeError(this.#op, e));
       });
     });
   }
@@ -134,14 +134,6 @@ export class PipeWriter {
     this.#open = false;
     this.#socket.destroy();
   }
-}
-
-/** Node socket errors carry an errno name in `code`; keep it as the CoreError code. */
-function socketError(op: string, e: Error): CoreError {
-  const code = (e as { code?: unknown }).code;
-  const errno = typeof code === "string" ? libc().abi.kernel.common.errno[code] : undefined;
-  if (errno !== undefined) return sysError(op, errno);
-  return new CoreError("EIO", op, e.message, { cause: e });
 }
 
 function closedError(op: string): CoreError {

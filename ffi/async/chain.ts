@@ -1,0 +1,93 @@
+/**
+ * `chain`: stages run one after another with `&&` semantics, after the files they need are
+ * staged.
+ * @module
+ */
+import { CoreError } from "../errors.ts";
+import type { Bytes, SpawnOptions } from "../spawn/options.ts";
+import type { Output } from "../spawn/output.ts";
+import { spawn } from "./spawn.ts";
+import { type StageFile, stageFiles } from "./stage_files.ts";
+
+/** Options shared by every stage of a chain, plus the files to stage first. */
+export interface ChainOptions extends Omit<SpawnOptions, "program" | "args" | "argv0"> {
+  /** Written atomically (write + rename), in order, before the first stage runs. */
+  readonly stageFiles?: readonly StageFile[];
+}
+
+/** Why a chain stopped early. */
+export interface ChainFailure {
+  /** Index of the stage that failed. */
+  readonly stage: number;
+  /** Its argv. */
+  readonly argv: readonly Bytes[];
+  /** What went wrong, in words: `exited with 2`, `killed by SIGKILL (timeout)`, a spawn error. */
+  readonly reason: string;
+  /** The error, when the stage could not start or overflowed. */
+  readonly error: CoreError | null;
+}
+
+/** What a chain did. */
+export interface ChainResult {
+  /** Every stage ran and exited with 0. */
+  readonly success: boolean;
+  /** The output of each stage that ran, in order (a stage that could not start has none). */
+  readonly outputs: readonly Output[];
+  /** The first failure, or null. */
+  readonly failure: ChainFailure | null;
+}
+
+/**
+ * Runs `stages` in order like `a && b && c`: each starts only if the one before exited with 0.
+ * `stageFiles` are in place before the first stage; a staging error throws before anything runs.
+ *
+ * @example Stage a script, then run it
+ * ```ts
+ * import { chain } from "@coreshift/core";
+ * const result = await chain([["sh", "./build.sh"], ["ls", "out"]], {
+ *   stageFiles: [{ path: "./build.sh", data: "mkdir -p out\n", mode: 0o755 }],
+ * });
+ * if (!result.success) console.error(`stage ${result.failure!.stage}: ${result.failure!.reason}`);
+ * ```
+ */
+export async function chain(
+  stages: readonly (readonly Bytes[])[],
+  options: ChainOptions = {},
+): Promise<ChainResult> {
+  const { stageFiles: files, ...spawnOptions } = options;
+  if (!Array.isArray(stages) || stages.some((s) => !Array.isArray(s) || s.length === 0)) {
+    throw new CoreError(
+      "InvalidArgument",
+      "validate chain",
+      "stages must be a list of non-empty argv arrays; pass e.g. [['make'], ['make', 'test']]",
+    );
+  }
+  if (files) await stageFiles(files);
+  const outputs: Output[] = [];
+  for (const [stage, argv] of stages.entries()) {
+    const failure = (reason: string, error: CoreError | null): ChainResult => ({
+      success: false,
+      outputs,
+      failure: { stage, argv, reason, error },
+    });
+    let output: Output;
+    try {
+      output = await spawn({ ...spawnOptions, program: argv[0], args: argv.slice(1) }).output();
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      // Overflow and abort errors carry the stage's output: keep it with the others.
+      if ("output" in e) outputs.push(e.output as Output);
+      return failure(e.message, e);
+    }
+    outputs.push(output);
+    if (!output.success) return failure(describeFailure(output), null);
+  }
+  return { success: true, outputs, failure: null };
+}
+
+function describeFailure(output: Output): string {
+  const why = output.status.kind === "exited"
+    ? `exited with ${output.status.code}`
+    : `killed by ${output.status.signalName}`;
+  return output.timedOut ? `${why} (timeout)` : why;
+}

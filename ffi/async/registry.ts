@@ -1,0 +1,327 @@
+/**
+ * `ProcessRegistry`: long-running and background children behind opaque handles, with bounded
+ * memory (a capacity with eviction, ring buffers for output) and group kills, so nothing it
+ * started can outlive it.
+ * @module
+ */
+import { CoreError, invalidArgument } from "../errors.ts";
+import type { ExitStatus } from "../exit_status.ts";
+import type { SpawnOptions } from "../spawn/options.ts";
+import type { Output } from "../spawn/output.ts";
+import type { Child } from "./child.ts";
+import { RingBuffer } from "./ring_buffer.ts";
+import { spawn } from "./spawn.ts";
+
+/** An opaque registry handle. */
+export type ProcessHandle = string & { readonly __processHandle: unique symbol };
+
+/** Where an entry stands. `killed`: we killed it (kill, cancelByTag, eviction, dispose). */
+export type EntryStatus = "running" | "exited" | "killed" | "timedOut";
+
+/** How a registry entry is tagged and counted. */
+export interface EntryMeta {
+  /** A label for {@linkcode ProcessRegistry.cancelByTag}, e.g. the id of the call that started it. */
+  readonly tag?: string;
+  /** Counts against the background limit. */
+  readonly background?: boolean;
+}
+
+/** A snapshot of one entry. */
+export interface EntryInfo {
+  readonly handle: ProcessHandle;
+  readonly pid: number;
+  readonly tag: string | null;
+  readonly background: boolean;
+  readonly status: EntryStatus;
+  /** The exit status once reaped, else null. */
+  readonly exit: ExitStatus | null;
+  /** Ms since spawn (until the end, once finished). */
+  readonly durationMs: number;
+  /** The newest stdout bytes, up to the buffer size. */
+  readonly stdout: Uint8Array;
+  /** The newest stderr bytes, up to the buffer size. */
+  readonly stderr: Uint8Array;
+  /** Oldest stdout bytes dropped to keep within the buffer size. */
+  readonly stdoutDropped: number;
+  /** Oldest stderr bytes dropped to keep within the buffer size. */
+  readonly stderrDropped: number;
+}
+
+/** Limits of a registry. */
+export interface RegistryOptions {
+  /** Entries kept at most (default 64); see {@linkcode ProcessRegistry.spawn} for eviction. */
+  readonly capacity?: number;
+  /** Running background entries at most (default 8). */
+  readonly backgroundLimit?: number;
+  /** Bytes kept per stream per entry (default 1 MiB); older bytes are dropped and counted. */
+  readonly bufferBytes?: number;
+  /** Ms between SIGINT and SIGKILL in {@linkcode ProcessRegistry.cancelByTag} (default 2000). */
+  readonly cancelGraceMs?: number;
+}
+
+interface Entry {
+  readonly handle: ProcessHandle;
+  readonly seq: number;
+  readonly child: Child;
+  readonly tag: string | null;
+  readonly background: boolean;
+  readonly stdout: RingBuffer;
+  readonly stderr: RingBuffer;
+  readonly startedAt: number;
+  /** Resolves when the child is reaped and its output read; never rejects. */
+  readonly done: Promise<void>;
+  status: EntryStatus;
+  exit: ExitStatus | null;
+  endedAt: number;
+  killedByUs: boolean;
+}
+
+/**
+ * Owns many children at once. Every child leads its own process group, so kills reach its
+ * descendants; output goes to per-stream ring buffers; disposing the registry kills and reaps
+ * everything it started.
+ *
+ * @example A background server, cancelled by tag
+ * ```ts
+ * import { ProcessRegistry } from "@coreshift/core";
+ * await using registry = new ProcessRegistry();
+ * const h = registry.spawn({ program: "sh", args: ["-c", "echo up; sleep 60"] }, { tag: "call-7", background: true });
+ * await registry.wait(h, 100);                    // still running after 100 ms
+ * console.log(registry.poll(h).status);           // "running"
+ * await registry.cancelByTag("call-7");           // SIGINT, then SIGKILL after the grace
+ * console.log(registry.poll(h).status);           // "killed"
+ * ```
+ */
+export class ProcessRegistry implements AsyncDisposable {
+  readonly #capacity: number;
+  readonly #backgroundLimit: number;
+  readonly #bufferBytes: number;
+  readonly #cancelGraceMs: number;
+  readonly #entries = new Map<ProcessHandle, Entry>();
+  /** Evicted or released entries still being reaped. */
+  readonly #leaving = new Set<Promise<void>>();
+  #seq = 0;
+  #disposed = false;
+
+  /** Creates an empty registry with the given limits. */
+  constructor(options: RegistryOptions = {}) {
+    this.#capacity = count(options.capacity, 64, "capacity");
+    this.#backgroundLimit = count(options.backgroundLimit, 8, "backgroundLimit");
+    this.#bufferBytes = count(options.bufferBytes, 1024 * 1024, "bufferBytes");
+    this.#cancelGraceMs = count(options.cancelGraceMs, 2000, "cancelGraceMs", 0);
+  }
+
+  /**
+   * Starts a child and returns its handle. The child leads a new process group (unless
+   * `pgroup: "isolated"` asks for a session); its stdout and stderr go to ring buffers unless
+   * set to `"inherit"` or `"null"`. At capacity, the oldest finished entry is evicted; if none
+   * has finished, the oldest running one is killed and evicted.
+   *
+   * @throws {CoreError} `BackgroundLimit` when `meta.background` and the limit is reached (nothing
+   *   is started), and whatever `spawn()` throws.
+   */
+  spawn(options: SpawnOptions, meta: EntryMeta = {}): ProcessHandle {
+    if (this.#disposed) throw invalidArgument("registry spawn", "the registry is disposed", "");
+    const background = meta.background === true;
+    if (background) {
+      const running = [...this.#entries.values()].filter((e) =>
+        e.background && e.status === "running"
+      );
+      if (running.length >= this.#backgroundLimit) {
+        throw new CoreError(
+          "BackgroundLimit",
+          "registry spawn",
+          `${running.length} background children are running, the limit is ${this.#backgroundLimit}; ` +
+            "wait for one, kill one, or raise backgroundLimit",
+        );
+      }
+    }
+    const piped = (mode: SpawnOptions["stdout"]) =>
+      mode === "inherit" || mode === "null" ? mode : "piped" as const;
+    const child = spawn({
+      ...options,
+      pgroup: options.pgroup === "isolated" ? "isolated" : "leader",
+      stdout: piped(options.stdout),
+      stderr: piped(options.stderr),
+    });
+    this.#evictForRoom();
+    const seq = ++this.#seq;
+    const handle = `ph-${child.pid.toString(16)}-${seq}` as ProcessHandle;
+    const stdout = new RingBuffer(this.#bufferBytes);
+    const stderr = new RingBuffer(this.#bufferBytes);
+    const entry: Entry = {
+      handle,
+      seq,
+      child,
+      tag: meta.tag ?? null,
+      background,
+      stdout,
+      stderr,
+      startedAt: performance.now(),
+      done: Promise.resolve(),
+      status: "running",
+      exit: null,
+      endedAt: 0,
+      killedByUs: false,
+    };
+    (entry as { done: Promise<void> }).done = this.#follow(entry);
+    this.#entries.set(handle, entry);
+    return handle;
+  }
+
+  /** A snapshot of the entry now. */
+  poll(handle: ProcessHandle): EntryInfo {
+    return info(this.#get(handle));
+  }
+
+  /**
+   * Waits until the entry finishes, or `timeoutMs` passes (then its status is still
+   * `"running"`). Without `timeoutMs`, waits as long as it takes.
+   */
+  async wait(handle: ProcessHandle, timeoutMs?: number): Promise<EntryInfo> {
+    const entry = this.#get(handle);
+    if (timeoutMs === undefined) {
+      await entry.done;
+      return info(entry);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const elapsed = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
+    try {
+      await Promise.race([entry.done, elapsed]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return info(entry);
+  }
+
+  /** SIGKILLs the entry's group and waits until it is reaped. */
+  async kill(handle: ProcessHandle): Promise<EntryInfo> {
+    const entry = this.#get(handle);
+    this.#signal(entry, "SIGKILL");
+    await entry.done;
+    return info(entry);
+  }
+
+  /**
+   * Forgets the entry; a running one is killed first and reaped in the background. Returns
+   * false when the handle is unknown.
+   */
+  release(handle: ProcessHandle): boolean {
+    const entry = this.#entries.get(handle);
+    if (!entry) return false;
+    this.#remove(entry);
+    return true;
+  }
+
+  /** Snapshots of every entry, oldest first. */
+  list(): EntryInfo[] {
+    return [...this.#entries.values()].map(info);
+  }
+
+  /**
+   * Sends SIGINT to the group of every running entry tagged `tag`, then SIGKILL to those still
+   * running after the grace; resolves when all are reaped, with how many were cancelled.
+   */
+  async cancelByTag(tag: string): Promise<number> {
+    const tagged = [...this.#entries.values()].filter((e) =>
+      e.tag === tag && e.status === "running"
+    );
+    for (const entry of tagged) this.#signal(entry, "SIGINT");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const all = Promise.all(tagged.map((e) => e.done));
+    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, this.#cancelGraceMs));
+    await Promise.race([all, grace]);
+    clearTimeout(timer);
+    for (const entry of tagged) if (entry.status === "running") this.#signal(entry, "SIGKILL");
+    await all;
+    return tagged.length;
+  }
+
+  /** Kills every group the registry started, reaps them all, and forgets every entry. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.#disposed = true;
+    for (const entry of [...this.#entries.values()]) this.#remove(entry);
+    await Promise.all(this.#leaving);
+  }
+
+  #get(handle: ProcessHandle): Entry {
+    const entry = this.#entries.get(handle);
+    if (entry) return entry;
+    throw new CoreError(
+      "UnknownHandle",
+      "registry",
+      `no entry ${JSON.stringify(handle)}; it was released or evicted, or never existed`,
+    );
+  }
+
+  #evictForRoom(): void {
+    while (this.#entries.size >= this.#capacity) {
+      const entries = [...this.#entries.values()]; // Map order is spawn order: oldest first
+      this.#remove(entries.find((e) => e.status !== "running") ?? entries[0]);
+    }
+  }
+
+  #remove(entry: Entry): void {
+    this.#entries.delete(entry.handle);
+    if (entry.status !== "running") return;
+    this.#signal(entry, "SIGKILL");
+    const leaving = entry.done.then(() => {
+      this.#leaving.delete(leaving);
+    });
+    this.#leaving.add(leaving);
+  }
+
+  #signal(entry: Entry, name: "SIGINT" | "SIGKILL"): void {
+    if (entry.status !== "running") return;
+    entry.killedByUs = true;
+    entry.child.killGroup(name);
+  }
+
+  /**
+   * Reads the entry's streams into its rings and records how it ended. Once the child is
+   * reaped, what is left of its group is killed: an entry's descendants do not outlive it.
+   */
+  async #follow(entry: Entry): Promise<void> {
+    const { child } = entry;
+    const pump = async (stream: ReadableStream<Uint8Array> | null, ring: RingBuffer) => {
+      if (stream) { for await (const chunk of stream) ring.push(chunk); }
+    };
+    const pumps = Promise.allSettled([
+      pump(child.stdout, entry.stdout),
+      pump(child.stderr, entry.stderr),
+    ]);
+    let output: Output | null = null;
+    try {
+      output = await child.output();
+    } catch (e) {
+      if (e instanceof CoreError && "output" in e) output = e.output as Output;
+    }
+    await child[Symbol.asyncDispose]().catch(() => {});
+    await pumps;
+    entry.endedAt = performance.now();
+    entry.exit = output?.status ?? await child.status.catch(() => null);
+    entry.status = entry.killedByUs ? "killed" : output?.timedOut ? "timedOut" : "exited";
+  }
+}
+
+function info(entry: Entry): EntryInfo {
+  return {
+    handle: entry.handle,
+    pid: entry.child.pid,
+    tag: entry.tag,
+    background: entry.background,
+    status: entry.status,
+    exit: entry.exit,
+    durationMs: (entry.endedAt || performance.now()) - entry.startedAt,
+    stdout: entry.stdout.bytes(),
+    stderr: entry.stderr.bytes(),
+    stdoutDropped: entry.stdout.dropped,
+    stderrDropped: entry.stderr.dropped,
+  };
+}
+
+function count(value: unknown, fallback: number, name: string, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value === "number" && Number.isInteger(value) && value >= min) return value;
+  throw invalidArgument(`validate ${name}`, `${name} must be an integer ≥ ${min}`, "");
+}
