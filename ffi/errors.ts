@@ -23,9 +23,7 @@ export type NamedErrorCode =
   /** A `ProcessRegistry` refused: its background limit is reached. */
   | "BackgroundLimit"
   /** A registry handle that does not exist or was released. */
-  | "UnknownHandle"
-  /** A `chain` stage failed; `error.stage` says which. */
-  | "StageFailed";
+  | "UnknownHandle";
 
 /** An errno name such as `"ENOENT"`, or `"ERRNO_<n>"` for a number outside the table. */
 export type ErrnoCode = `E${string}`;

@@ -1,0 +1,65 @@
+/** `chain` and `stageFiles`. */
+import assert from "node:assert/strict";
+import { chain, stageFiles } from "../mod.ts";
+import { assertRejectsCoreError, spawnTest, text } from "./_harness.ts";
+
+spawnTest("chain: stops at the first failure and says which stage", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const marker = `${dir}/ran`;
+    const result = await chain([["true"], ["sh", "-c", "echo half; exit 3"], ["touch", marker]]);
+    assert.equal(result.success, false);
+    assert.equal(result.failure?.stage, 1);
+    assert.equal(result.failure?.reason, "exited with 3");
+    assert.equal(result.outputs.length, 2);
+    assert.equal(text(result.outputs[1].stdout), "half\n");
+    await assert.rejects(Deno.stat(marker), Deno.errors.NotFound, "the third stage never ran");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+spawnTest("chain: staged files are in place, with their mode, before the first stage", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const result = await chain([
+      ["stat", "-c", "%a", `${dir}/run.sh`, `${dir}/data.txt`],
+      [`${dir}/run.sh`],
+    ], {
+      stageFiles: [
+        { path: `${dir}/run.sh`, data: '#!/bin/sh\ncat "$(dirname "$0")/data.txt"\n', mode: 0o750 },
+        { path: `${dir}/data.txt`, data: new TextEncoder().encode("payload"), mode: 0o600 },
+      ],
+    });
+    assert.equal(result.success, true, result.failure?.reason);
+    assert.equal(text(result.outputs[0].stdout), "750\n600\n");
+    assert.equal(text(result.outputs[1].stdout), "payload");
+    const leftovers = [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+    assert.deepEqual(leftovers, ["data.txt", "run.sh"], "no temporary file left");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+spawnTest("chain: a stage that cannot start is the failure, with its error", async () => {
+  const result = await chain([["true"], ["/no/such/program"]]);
+  assert.equal(result.failure?.stage, 1);
+  assert.equal(result.failure?.error?.code, "ENOENT");
+});
+
+spawnTest("chain: a timeout is named in the failure", async () => {
+  const result = await chain([["sleep", "5"]], { timeoutMs: 50 });
+  assert.equal(result.failure?.reason, "killed by SIGKILL (timeout)");
+});
+
+spawnTest("stageFiles: a missing directory fails before anything runs", async () => {
+  await assertRejectsCoreError(
+    stageFiles([{ path: "/no/such/dir/file", data: "x" }]),
+    "ENOENT",
+  );
+  await assertRejectsCoreError(
+    stageFiles([{ path: "f", data: "x", mode: 0o17777 }]),
+    "InvalidArgument",
+  );
+  await assertRejectsCoreError(chain([[]]), "InvalidArgument");
+});

@@ -1,0 +1,21 @@
+/** Seccomp mode and nesting, from /proc/self/status. */
+import assert from "node:assert/strict";
+import { confinement, isNested, parseConfinement } from "../mod.ts";
+
+Deno.test("parseConfinement reads the seccomp mode, filter count and NoNewPrivs", () => {
+  const android = "Name:\tcom.termux\nNoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\n";
+  assert.deepEqual(parseConfinement(android), { seccomp: "filter", filters: 1, noNewPrivs: false });
+  const plain = "Name:\tdeno\nNoNewPrivs:\t1\nSeccomp:\t0\n";
+  assert.deepEqual(parseConfinement(plain), {
+    seccomp: "disabled",
+    filters: null,
+    noNewPrivs: true,
+  });
+  assert.equal(parseConfinement("Name:\tx\n").seccomp, "unknown");
+});
+
+Deno.test("isNested agrees with this process's own status file", () => {
+  const line = Deno.readTextFileSync("/proc/self/status").match(/^Seccomp:\s*(\d)/m)?.[1];
+  assert.equal(isNested(), line === "2");
+  assert.equal(confinement().seccomp === "filter", line === "2");
+});

@@ -1,0 +1,173 @@
+/** `ProcessRegistry` and its ring buffers. */
+import assert from "node:assert/strict";
+import { CoreError, type ProcessHandle, ProcessRegistry, RingBuffer } from "../mod.ts";
+import { probePath } from "./fixtures/build.ts";
+import {
+  alive,
+  assertCoreError,
+  assertRejectsCoreError,
+  eventually,
+  spawnTest,
+  text,
+} from "./_harness.ts";
+
+const probe = probePath();
+const sleeper = { program: "sleep", args: ["30"] };
+
+Deno.test("RingBuffer keeps the newest bytes and counts the dropped ones", () => {
+  const ring = new RingBuffer(10);
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  ring.push(bytes("abcdef"));
+  assert.equal(text(ring.bytes()), "abcdef");
+  ring.push(bytes("ghijkl")); // wraps around
+  assert.equal(text(ring.bytes()), "cdefghijkl");
+  assert.equal(ring.dropped, 2);
+  ring.push(bytes("m"));
+  assert.equal(text(ring.bytes()), "defghijklm");
+  ring.push(bytes("0123456789ABC")); // one chunk larger than the ring
+  assert.equal(text(ring.bytes()), "3456789ABC");
+  assert.equal(ring.dropped, 2 + 1 + 10 + 3);
+  assert.equal(ring.size, 10);
+});
+
+Deno.test("RingBuffer grows lazily and stays exact across many pushes", () => {
+  const ring = new RingBuffer(100_000);
+  const all: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const chunk = new Uint8Array(1 + (i % 97)).map((_, j) => (i + j) & 0xff);
+    ring.push(chunk);
+    all.push(...chunk);
+  }
+  assert.deepEqual(ring.bytes(), new Uint8Array(all.slice(-100_000)));
+  assert.equal(ring.dropped, all.length - 100_000);
+});
+
+spawnTest("registry: spawn, poll, wait; output goes to the rings", async () => {
+  await using registry = new ProcessRegistry();
+  const h = registry.spawn({ program: "sh", args: ["-c", "echo out; echo err >&2; exit 4"] });
+  const done = await registry.wait(h);
+  assert.equal(done.status, "exited");
+  assert.deepEqual(done.exit, { kind: "exited", code: 4 });
+  assert.equal(text(done.stdout), "out\n");
+  assert.equal(text(done.stderr), "err\n");
+  assert.deepEqual(registry.poll(h).exit, done.exit);
+  assert.equal(registry.list().length, 1);
+});
+
+spawnTest("registry: the ring keeps the newest output and counts drops", async () => {
+  await using registry = new ProcessRegistry({ bufferBytes: 1000 });
+  const h = registry.spawn({ program: probe, args: ["spew", "5000"] });
+  const info = await registry.wait(h);
+  const expected = new Uint8Array(5000).map((_, i) => (i * 7) % 251).slice(4000);
+  assert.deepEqual(info.stdout, expected);
+  assert.equal(info.stdoutDropped, 4000);
+});
+
+spawnTest("registry: wait with a timeout leaves a running child running", async () => {
+  await using registry = new ProcessRegistry();
+  const h = registry.spawn(sleeper);
+  const info = await registry.wait(h, 50);
+  assert.equal(info.status, "running");
+  assert.equal(info.exit, null);
+  assert.ok(alive(info.pid));
+  const killed = await registry.kill(h);
+  assert.equal(killed.status, "killed");
+  assert.equal(killed.exit?.kind, "signaled");
+});
+
+spawnTest("registry: timeoutMs gives the timedOut status", async () => {
+  await using registry = new ProcessRegistry();
+  const info = await registry.wait(registry.spawn({ ...sleeper, timeoutMs: 50 }));
+  assert.equal(info.status, "timedOut");
+});
+
+spawnTest("registry: at capacity the oldest finished entry goes first", async () => {
+  await using registry = new ProcessRegistry({ capacity: 3 });
+  const a = registry.spawn(sleeper);
+  const b = registry.spawn({ program: "true" });
+  const c = registry.spawn(sleeper);
+  await registry.wait(b);
+  const d = registry.spawn(sleeper);
+  assertCoreError(() => registry.poll(b), "UnknownHandle");
+  assert.deepEqual(registry.list().map((e) => e.handle), [a, c, d]);
+});
+
+spawnTest("registry: with nothing finished, the oldest running entry is killed", async () => {
+  await using registry = new ProcessRegistry({ capacity: 2 });
+  const a = registry.spawn(sleeper);
+  const pidA = registry.poll(a).pid;
+  const b = registry.spawn(sleeper);
+  const c = registry.spawn(sleeper);
+  assertCoreError(() => registry.poll(a), "UnknownHandle");
+  assert.deepEqual(registry.list().map((e) => e.handle), [b, c]);
+  assert.ok(await eventually(() => !alive(pidA)), "the evicted child was killed");
+});
+
+spawnTest("registry: the background limit refuses with a typed error", async () => {
+  await using registry = new ProcessRegistry({ backgroundLimit: 2 });
+  registry.spawn(sleeper, { background: true });
+  const second = registry.spawn(sleeper, { background: true });
+  const error = assertCoreError(
+    () => registry.spawn(sleeper, { background: true }),
+    "BackgroundLimit",
+  );
+  assert.match(error.message, /limit is 2/);
+  registry.spawn(sleeper); // foreground children do not count
+  await registry.kill(second);
+  registry.spawn(sleeper, { background: true }); // room again
+  assert.equal(registry.list().filter((e) => e.status === "running").length, 3);
+});
+
+spawnTest("registry: cancelByTag sends SIGINT, then SIGKILL to a child that traps it", async () => {
+  await using registry = new ProcessRegistry({ cancelGraceMs: 300 });
+  const polite = registry.spawn(sleeper, { tag: "call-1" });
+  const stubborn = registry.spawn(
+    { program: "sh", args: ["-c", "trap '' INT; echo armed; sleep 30"] },
+    { tag: "call-1" },
+  );
+  const other = registry.spawn(sleeper, { tag: "call-2" });
+  assert.ok(await eventually(() => text(registry.poll(stubborn).stdout) === "armed\n"));
+  const started = performance.now();
+  assert.equal(await registry.cancelByTag("call-1"), 2);
+  assert.ok(performance.now() - started >= 250, "the stubborn child held out for the grace");
+  assert.equal(registry.poll(polite).status, "killed");
+  assert.deepEqual(registry.poll(polite).exit?.kind, "signaled");
+  assert.equal((registry.poll(polite).exit as { signalName: string }).signalName, "SIGINT");
+  assert.equal((registry.poll(stubborn).exit as { signalName: string }).signalName, "SIGKILL");
+  assert.equal(registry.poll(other).status, "running");
+});
+
+spawnTest("registry: release forgets an entry and kills it if running", async () => {
+  await using registry = new ProcessRegistry();
+  const h = registry.spawn(sleeper);
+  const pid = registry.poll(h).pid;
+  assert.equal(registry.release(h), true);
+  assert.equal(registry.release(h), false);
+  assertCoreError(() => registry.poll(h), "UnknownHandle");
+  await assertRejectsCoreError(registry.wait(h), "UnknownHandle");
+  assert.ok(await eventually(() => !alive(pid)));
+});
+
+spawnTest("registry: disposing kills every group, grandchildren included", async () => {
+  const registry = new ProcessRegistry();
+  const handles: ProcessHandle[] = [];
+  for (let i = 0; i < 3; i++) {
+    handles.push(registry.spawn({ program: "sh", args: ["-c", "sleep 30 & echo $!; wait"] }));
+  }
+  const grandchildren: number[] = [];
+  for (const h of handles) {
+    assert.ok(await eventually(() => registry.poll(h).stdout.length > 0));
+    grandchildren.push(parseInt(text(registry.poll(h).stdout)));
+  }
+  const pids = handles.map((h) => registry.poll(h).pid);
+  await registry[Symbol.asyncDispose]();
+  for (const pid of [...pids, ...grandchildren]) {
+    assert.ok(await eventually(() => !alive(pid)), `${pid} outlived the registry`);
+  }
+  assertCoreError(() => registry.spawn(sleeper), "InvalidArgument");
+});
+
+Deno.test("registry: limits are validated", () => {
+  assert.throws(() => new ProcessRegistry({ capacity: 0 }), CoreError);
+  assert.throws(() => new ProcessRegistry({ bufferBytes: 1.5 }), CoreError);
+});
