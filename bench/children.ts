@@ -17,6 +17,8 @@ export interface BenchChildren {
   readonly noop: string;
   /** The C floor binary, or null without a compiler. */
   readonly floor: string | null;
+  /** A static child that writes 1 MiB of zeros to stdout; without a compiler, `head`. */
+  readonly spew: readonly string[];
   /** Why something fell back, for the report. */
   readonly notes: readonly string[];
 }
@@ -26,15 +28,19 @@ export function benchChildren(): BenchChildren {
   const notes: string[] = [];
   let noop: string;
   let floor: string | null = null;
+  let spew = ["head", "-c", String(1024 * 1024), "/dev/zero"];
   try {
     noop = buildC(join(here, "noop.c"), outDir, ["-static", "-nostdlib", "-ffreestanding"]);
     floor = buildC(join(here, "floor.c"), outDir);
+    spew = [buildC(join(here, "spew.c"), outDir, ["-static", "-O2"])];
   } catch (e) {
     if (!(e instanceof NoCompilerError)) throw e;
     noop = whichTrue();
-    notes.push(`${e.message}; no-op child is ${noop} (dynamic) and there is no C floor`);
+    notes.push(
+      `${e.message}; no-op child is ${noop} (dynamic), the 1 MiB writer is head, no C floor`,
+    );
   }
-  return { noop, floor, notes };
+  return { noop, floor, spew, notes };
 }
 
 function whichTrue(): string {

@@ -120,3 +120,14 @@ export function dupCloexec(fd: number, op: string): number {
   if (copy < 0) throw sysError(op, c.errno());
   return copy;
 }
+
+/**
+ * Asks for a pipe buffer of `bytes` (best effort; returns whether it worked). A bigger buffer
+ * lets a child write a large output without waiting for us between 64 KiB blocks. Only worth it
+ * for pipes already seen full: every byte of capacity counts against the user's pipe quota
+ * (`pipe-user-pages-soft`), and past it Linux gives new pipes a single page.
+ */
+export function growPipe(fd: number, bytes: number): boolean {
+  const c = libc();
+  return c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_SETPIPE_SZ, bytes) >= 0;
+}

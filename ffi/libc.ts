@@ -63,6 +63,13 @@ const SYMBOLS = {
   epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  /** The same call parked on a worker thread (its errno is that thread's: unreadable here). */
+  epoll_wait_on_thread: {
+    name: "epoll_wait",
+    parameters: ["i32", "buffer", "i32", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
   wait4: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
   syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },

@@ -16,7 +16,7 @@ export interface ReadyEvent {
   readonly hangup: boolean;
 }
 
-const MAX_EVENTS = 16;
+const MAX_EVENTS = 64;
 
 /** One epoll instance. Close it with {@linkcode Epoll.close} (or `using`). */
 export class Epoll implements Disposable {
@@ -60,14 +60,29 @@ export class Epoll implements Disposable {
   /** Waits up to `timeoutMs` (-1: forever) and returns the ready events. EINTR → empty list. */
   wait(timeoutMs: number): ReadyEvent[] {
     const c = libc();
-    const { epoll, errno } = c.abi.kernel.common;
-    const layout = c.abi.kernel.epollEvent;
+    const { errno } = c.abi.kernel.common;
     const n = c.symbols.epoll_wait(this.#fd, this.#events, MAX_EVENTS, timeoutMs);
     if (n < 0) {
       const e = c.errno();
       if (e === errno.EINTR) return [];
       throw sysError("epoll_wait", e);
     }
+    return this.#parse(n);
+  }
+
+  /**
+   * Waits on a worker thread without blocking this one, forever. Resolves with the ready
+   * events, or null when the wait failed (EINTR, most likely: errno lives on the worker thread).
+   * Do not call {@linkcode Epoll.wait} while this is pending: they share the event buffer.
+   */
+  async waitOnThread(): Promise<ReadyEvent[] | null> {
+    const n = await libc().symbols.epoll_wait_on_thread(this.#fd, this.#events, MAX_EVENTS, -1);
+    return n < 0 ? null : this.#parse(n);
+  }
+
+  #parse(n: number): ReadyEvent[] {
+    const { epoll } = libc().abi.kernel.common;
+    const layout = libc().abi.kernel.epollEvent;
     const out: ReadyEvent[] = [];
     for (let i = 0; i < n; i++) {
       const base = i * layout.size;

@@ -76,6 +76,7 @@ export const LINUX_COMMON: LinuxCommonAbi = {
   },
   fcntl: {
     F_DUPFD_CLOEXEC: 1030,
+    F_SETPIPE_SZ: 1031,
     F_GETFD: 1,
     F_SETFD: 2,
     F_GETFL: 3,

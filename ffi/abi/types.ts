@@ -52,6 +52,8 @@ export interface LinuxCommonAbi {
     readonly F_DUPFD_CLOEXEC: number;
     readonly F_GETFD: number;
     readonly F_SETFD: number;
+    /** Linux-specific (F_LINUX_SPECIFIC_BASE + 7): resize a pipe's buffer. */
+    readonly F_SETPIPE_SZ: number;
     readonly F_GETFL: number;
     readonly F_SETFL: number;
     readonly FD_CLOEXEC: number;

@@ -12,7 +12,8 @@ import { AbortedError, type Output, OutputOverflowError } from "../spawn/output.
 import type { SpawnPlan } from "../spawn/plan.ts";
 import type { Started } from "../spawn/start.ts";
 import { ChunkCapture } from "./capture.ts";
-import { PipeReader, PipeWriter } from "./pipe_socket.ts";
+import { settled } from "./fd_poller.ts";
+import { PipeReader, PipeWriter } from "./pipes.ts";
 import { collect, pipeReadable, pipeWritable } from "./streams.ts";
 
 type OutputStream = "stdout" | "stderr";
@@ -162,6 +163,7 @@ export class Child implements AsyncDisposable {
     for (const reader of Object.values(this.#readers)) reader.drainAndClose();
     this.#writer?.close();
     await this.#finished;
+    await settled();
   }
 
   #captureReader(stream: OutputStream, fd: number): PipeReader {
@@ -174,6 +176,10 @@ export class Child implements AsyncDisposable {
       },
       end: () => this.#maybeFinish(),
     }, `read child ${stream}`);
+  }
+
+  #captureReaderOf(stream: OutputStream): PipeReader | undefined {
+    return this.#captures[stream] ? this.#readers[stream] : undefined;
   }
 
   #onEarlyExit(): void {
@@ -197,6 +203,9 @@ export class Child implements AsyncDisposable {
     this.#reaped = reaped;
     this.#writer?.close(); // nobody will read it now (as in runSync)
     if (this.#cancelling) this.#cutLoose();
+    else {for (const stream of ["stdout", "stderr"] as const) {
+        this.#captureReaderOf(stream)?.readNow();
+      }}
     this.#maybeFinish();
   }
 
@@ -244,7 +253,7 @@ export class Child implements AsyncDisposable {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#graceTimer);
     this.#plan.signal?.removeEventListener("abort", this.#onAbort);
-    this.#markFinished();
+    settled().then(this.#markFinished); // the poller's parked wait must not outlive us
   }
 
   async #collectOutput(): Promise<Output> {

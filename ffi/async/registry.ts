@@ -28,10 +28,15 @@ export interface EntryMeta {
 
 /** A snapshot of one entry. */
 export interface EntryInfo {
+  /** The entry's handle. */
   readonly handle: ProcessHandle;
+  /** The child's process id (also its process group id). */
   readonly pid: number;
+  /** The tag it was spawned with, or null. */
   readonly tag: string | null;
+  /** Whether it counts against the background limit. */
   readonly background: boolean;
+  /** Where it stands now. */
   readonly status: EntryStatus;
   /** The exit status once reaped, else null. */
   readonly exit: ExitStatus | null;

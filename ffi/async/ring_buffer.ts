@@ -6,6 +6,7 @@
 
 /** Keeps the last `capacity` bytes pushed into it. */
 export class RingBuffer {
+  /** Bytes kept at most. */
   readonly capacity: number;
   /** Grows by doubling up to `capacity`, so quiet children cost little. */
   #buf: Uint8Array;
@@ -14,7 +15,10 @@ export class RingBuffer {
   #size = 0;
   #dropped = 0;
 
-  /** @param capacity bytes kept at most */
+  /**
+   * Creates an empty ring.
+   * @param capacity bytes kept at most
+   */
   constructor(capacity: number) {
     this.capacity = capacity;
     this.#buf = new Uint8Array(Math.min(capacity, 4096));

@@ -4,7 +4,8 @@
  * @module
  */
 import { invalidArgument } from "../errors.ts";
-import { PipeReader, type PipeWriter } from "./pipe_socket.ts";
+import { settled as pollerSettled } from "./fd_poller.ts";
+import { PipeReader, type PipeWriter } from "./pipes.ts";
 
 /** Bytes a stdout/stderr stream queues before it stops reading the pipe. */
 export const STREAM_HIGH_WATER_MARK = 64 * 1024;
@@ -35,8 +36,8 @@ export function pipeReadable(
     end(error) {
       if (settled) return;
       settled = true;
-      if (error) controller.error(error);
-      else controller.close();
+      // Close the stream only once the poller is idle, so a reader at EOF leaves no op behind.
+      pollerSettled().then(() => error ? controller.error(error) : controller.close());
     },
   }, op);
   return { stream, reader };
@@ -55,7 +56,7 @@ export function pipeWritable(writer: PipeWriter): WritableStream<Uint8Array> {
       }
       return writer.write(chunk);
     },
-    close: () => writer.end(),
+    close: () => writer.end().then(pollerSettled),
     abort: () => writer.close(),
   });
 }

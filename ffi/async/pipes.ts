@@ -1,0 +1,208 @@
+/**
+ * The parent's ends of a child's pipes, serviced from the fd poller: reads and writes are plain
+ * FFI calls on non-blocking fds, made when the poller says the pipe is ready.
+ * @module
+ */
+import { type CoreError, sysError } from "../errors.ts";
+import { CHUNK } from "../drain.ts";
+import { closeFd, growPipe } from "../fds.ts";
+import { libc } from "../libc.ts";
+import { unwatch, watch } from "./fd_poller.ts";
+
+/** What a {@linkcode PipeReader} reports. `end` comes exactly once, after the last `data`. */
+export interface PipeReaderEvents {
+  /** A chunk the reader may keep (it is never written over). */
+  data(chunk: Uint8Array): void;
+  end(error?: CoreError): void;
+}
+
+/** The pipe size asked for once a pipe is seen full: a large output then needs few wake-ups. */
+export const GROWN_PIPE_BYTES = 1024 * 1024;
+
+let scratch = new Uint8Array(CHUNK);
+
+/** The read end of a child's stdout or stderr. */
+export class PipeReader {
+  #fd: number;
+  readonly #events: PipeReaderEvents;
+  readonly #op: string;
+  #token = -1;
+  #grown = false;
+
+  /** Takes ownership of non-blocking `fd` and starts reading it. */
+  constructor(fd: number, events: PipeReaderEvents, op: string) {
+    this.#fd = fd;
+    this.#events = events;
+    this.#op = op;
+    this.resume();
+  }
+
+  /** Whether EOF, an error or a close has not happened yet. */
+  get open(): boolean {
+    return this.#fd >= 0;
+  }
+
+  /** Stops reading: the pipe fills and the child blocks in write (backpressure). */
+  pause(): void {
+    if (this.#token < 0) return;
+    unwatch(this.#fd, this.#token);
+    this.#token = -1;
+  }
+
+  /** Reads again after {@linkcode pause}. */
+  resume(): void {
+    if (this.#fd >= 0 && this.#token < 0) {
+      this.#token = watch(this.#fd, "read", () => this.#readAvailable());
+    }
+  }
+
+  /**
+   * Delivers what the pipe holds right now, without waiting for EOF, then closes. Used after a
+   * kill: grandchildren may keep the write end open for as long as they live.
+   */
+  drainAndClose(): void {
+    this.#readAvailable(true);
+    this.close();
+  }
+
+  /**
+   * Reads what the pipe holds now, and sees EOF if every writer is gone, without waiting for
+   * the poller. Called when the child is reaped: its output is usually complete by then.
+   */
+  readNow(): void {
+    if (this.#token >= 0) this.#readAvailable();
+  }
+
+  /** Closes the pipe and drops anything unread. */
+  close(error?: CoreError): void {
+    if (this.#fd < 0) return;
+    this.pause();
+    closeFd(this.#fd);
+    this.#fd = -1;
+    this.#events.end(error);
+  }
+
+  /** A full pipe means a large output: let the child run ahead of us by up to 1 MiB. */
+  #grow(): void {
+    this.#grown = true;
+    if (
+      this.#fd >= 0 && growPipe(this.#fd, GROWN_PIPE_BYTES) && scratch.length < GROWN_PIPE_BYTES
+    ) {
+      scratch = new Uint8Array(GROWN_PIPE_BYTES);
+    }
+  }
+
+  /** Reads until the pipe is empty, at EOF, closed by a handler, or (unless `all`) paused. */
+  #readAvailable(all = false): void {
+    const c = libc();
+    const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
+    while (this.#fd >= 0) {
+      const want = this.#grown ? scratch.length : CHUNK; // never more than this pipe can hold
+      const n = Number(c.symbols.read(this.#fd, scratch, BigInt(want)));
+      if (n > 0) {
+        const full = n === want;
+        this.#events.data(scratch.slice(0, n));
+        if (!full) return; // a short read: the pipe is empty for now
+        if (!this.#grown) this.#grow();
+        if (this.#token < 0 && !all) return; // paused by the data handler
+        continue;
+      }
+      if (n === 0) return this.close();
+      const e = c.errno();
+      if (e === EAGAIN) return;
+      if (e !== EINTR) return this.close(sysError(this.#op, e));
+    }
+  }
+}
+
+interface PendingWrite {
+  readonly chunk: Uint8Array;
+  offset: number;
+  readonly resolve: () => void;
+  readonly reject: (e: CoreError) => void;
+}
+
+/** The write end of a child's stdin. */
+export class PipeWriter {
+  #fd: number;
+  readonly #op: string;
+  readonly #queue: PendingWrite[] = [];
+  #token = -1;
+  #ending: (() => void) | null = null;
+
+  /** Takes ownership of non-blocking `fd`. */
+  constructor(fd: number, op: string) {
+    this.#fd = fd;
+    this.#op = op;
+  }
+
+  /** Whether the pipe has not been closed yet. */
+  get open(): boolean {
+    return this.#fd >= 0;
+  }
+
+  /** Writes `chunk`; resolves once the kernel took all of it, so awaiting it is backpressure. */
+  write(chunk: Uint8Array): Promise<void> {
+    if (this.#fd < 0 || this.#ending) return Promise.reject(closedError(this.#op));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ chunk, offset: 0, resolve, reject });
+      if (this.#queue.length === 1) this.#flush();
+    });
+  }
+
+  /** Writes what is queued, then closes: the child reads EOF. */
+  end(): Promise<void> {
+    if (this.#fd < 0) return Promise.resolve();
+    if (this.#queue.length === 0) {
+      this.close();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#ending = resolve);
+  }
+
+  /** Closes at once; queued writes reject with EPIPE. */
+  close(error: CoreError = closedError(this.#op)): void {
+    if (this.#fd < 0) return;
+    if (this.#token >= 0) unwatch(this.#fd, this.#token);
+    this.#token = -1;
+    closeFd(this.#fd);
+    this.#fd = -1;
+    for (const pending of this.#queue.splice(0)) pending.reject(error);
+    this.#ending?.();
+  }
+
+  /** Writes queued chunks until done or the pipe is full (then waits for it to drain). */
+  #flush(): void {
+    const c = libc();
+    const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
+    while (this.#queue.length > 0 && this.#fd >= 0) {
+      const head = this.#queue[0];
+      const rest = head.chunk.subarray(head.offset, head.offset + CHUNK);
+      const n = Number(c.symbols.write(this.#fd, rest, BigInt(rest.length)));
+      if (n >= 0) {
+        head.offset += n;
+        if (head.offset < head.chunk.length) continue;
+        this.#queue.shift();
+        head.resolve();
+        continue;
+      }
+      const e = c.errno();
+      if (e === EINTR) continue;
+      if (e === EAGAIN) {
+        if (this.#token < 0) this.#token = watch(this.#fd, "write", () => this.#flush());
+        return;
+      }
+      return this.close(sysError(this.#op, e)); // EPIPE: the child closed its stdin
+    }
+    if (this.#token >= 0) {
+      unwatch(this.#fd, this.#token);
+      this.#token = -1;
+    }
+    if (this.#ending && this.#queue.length === 0) this.close();
+  }
+}
+
+function closedError(op: string): CoreError {
+  const { EPIPE } = libc().abi.kernel.common.errno;
+  return sysError(op, EPIPE, "the pipe is closed (the child exited or stdin was closed)");
+}
