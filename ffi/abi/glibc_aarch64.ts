@@ -1,7 +1,7 @@
 /**
  * glibc on aarch64. Same generic layouts as x86_64 (posix/spawn.h: `posix_spawnattr_t` 336 B,
  * `posix_spawn_file_actions_t` 80 B, `sigset_t` 1024 bits); kernel part differs (epoll_event is
- * not packed, O_DIRECTORY). Checked against aarch64-linux-gnu-gcc by tests/abi.
+ * not packed, O_DIRECTORY). Checked against aarch64-linux-gnu-gcc by tests/abi_test.ts.
  * @module
  */
 import { LINUX_AARCH64 } from "./linux_aarch64.ts";

@@ -1,7 +1,7 @@
 /**
  * glibc on x86_64. Sizes from glibc's posix/spawn.h and bits/types/__sigset_t.h
  * (`posix_spawnattr_t` 336 B, `posix_spawn_file_actions_t` 80 B, `sigset_t` 1024 bits);
- * flags from posix/spawn.h (SETSID since 2.26). Checked against the C compiler by tests/abi.
+ * flags from posix/spawn.h (SETSID since 2.26). Checked against the C compiler by tests/abi_test.ts.
  * @module
  */
 import { LINUX_X86_64 } from "./linux_x86_64.ts";

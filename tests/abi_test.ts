@@ -1,0 +1,156 @@
+/**
+ * The glibc ABI tables against the C compiler, for both arches: tests/fixtures/abi_dump.c prints
+ * every size, offset and constant the tables hold; the helper's request struct and its syscall
+ * numbers are checked by static assertions compiled with the helper's own flags. aarch64 is
+ * cross-compiled and its dump runs under qemu-user. Bionic tables cannot be checked here (no
+ * bionic headers or runtime): they cite their headers instead.
+ */
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ABI_TABLES, type AbiTable, type ArchName } from "../ffi/abi/mod.ts";
+import { HELPER_CFLAGS } from "../ffi/native/compile.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const buildDir = join(here, ".build");
+const helperSource = join(here, "..", "ffi", "native", "child_setup.c");
+
+/** How to build and run for one arch, or why that cannot be done on this machine. */
+interface Target {
+  readonly arch: ArchName;
+  readonly compiler: string;
+  /** Prefix to run a binary of this arch (qemu for aarch64). */
+  readonly runner: readonly string[];
+}
+
+const TARGETS: readonly Target[] = [
+  { arch: "x86_64", compiler: "cc", runner: [] },
+  { arch: "aarch64", compiler: "aarch64-linux-gnu-gcc", runner: ["qemu-aarch64-static"] },
+];
+
+function has(program: string): boolean {
+  try {
+    return new Deno.Command("sh", { args: ["-c", `command -v ${program}`], stdout: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** Children run natively (x86_64 even when this Deno is emulated), so check the tools by name. */
+function missingTool(target: Target): string | false {
+  for (const tool of [target.compiler, ...target.runner]) {
+    if (!has(tool)) return `${tool} is not installed`;
+  }
+  return false;
+}
+
+function run(cmd: string, args: readonly string[]): string {
+  const out = new Deno.Command(cmd, { args: [...args], stderr: "piped", stdout: "piped" })
+    .outputSync();
+  const text = new TextDecoder();
+  assert.ok(out.success, `${cmd} ${args.join(" ")} failed:\n${text.decode(out.stderr)}`);
+  return text.decode(out.stdout);
+}
+
+/** Every number in the table, keyed by its dotted path (identity fields and the helper aside). */
+export function flattenTable(table: AbiTable): Map<string, number> {
+  const out = new Map<string, number>();
+  const skip = new Set(["libc", "arch", "libraryName", "errnoSymbol", "helperRequest"]);
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === "number") out.set(path, value);
+    else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        if (!path && skip.has(k)) continue;
+        walk(v, path ? `${path}.${k}` : k);
+      }
+    }
+  };
+  walk(table, "");
+  return out;
+}
+
+function parseDump(text: string): Map<string, number> {
+  return new Map(
+    text.trim().split("\n").map((line) => {
+      const [key, value] = line.split(" ");
+      return [key, Number(value)];
+    }),
+  );
+}
+
+/** Differences between the table and the compiler, both ways, one line each. */
+function differences(table: Map<string, number>, c: Map<string, number>): string[] {
+  const out: string[] = [];
+  for (const [key, value] of table) {
+    if (!c.has(key)) out.push(`${key}: in the table (${value}) but not printed by abi_dump.c`);
+    else if (c.get(key) !== value) out.push(`${key}: table ${value}, C ${c.get(key)}`);
+  }
+  for (const key of c.keys()) {
+    if (!table.has(key)) out.push(`${key}: printed by C, not in the table`);
+  }
+  return out;
+}
+
+Deno.test("flattenTable sees nested numbers and skips identity fields", () => {
+  const flat = flattenTable(ABI_TABLES["glibc-x86_64"]);
+  assert.equal(flat.get("kernel.epollEvent.size"), 12);
+  assert.equal(flat.get("kernel.common.signals.SIGKILL"), 9);
+  assert.equal(flat.has("libraryName"), false);
+  assert.deepEqual(
+    differences(new Map([["a", 1], ["b", 2]]), new Map([["a", 1], ["b", 3], ["c", 4]])),
+    ["b: table 2, C 3", "c: printed by C, not in the table"],
+  );
+});
+
+for (const target of TARGETS) {
+  const skip = missingTool(target);
+  Deno.test({
+    name: `ABI table glibc-${target.arch} matches the C compiler${
+      skip ? ` [skipped: ${skip}]` : ""
+    }`,
+    ignore: skip !== false,
+    fn() {
+      Deno.mkdirSync(buildDir, { recursive: true });
+      const exe = join(buildDir, `abi_dump-${target.arch}`);
+      run(target.compiler, ["-O2", "-static", "-o", exe, join(here, "fixtures", "abi_dump.c")]);
+      const printed = parseDump(run(target.runner[0] ?? exe, target.runner.length ? [exe] : []));
+      const table = flattenTable(ABI_TABLES[`glibc-${target.arch}`]);
+      assert.ok(table.size > 100, `only ${table.size} numbers in the table?`);
+      assert.deepEqual(differences(table, printed), []);
+    },
+  });
+
+  Deno.test({
+    name: `helper request struct and syscall numbers, ${target.arch}, match the compiler${
+      skip ? ` [skipped: ${skip}]` : ""
+    }`,
+    ignore: skip !== false,
+    fn() {
+      const layout = ABI_TABLES[`glibc-${target.arch}`].helperRequest;
+      const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      const asserts = [
+        `_Static_assert(CS_ABI_VERSION == ${layout.abiVersion}, "abiVersion");`,
+        `_Static_assert(sizeof(struct cs_request) == ${layout.size}, "size");`,
+        `_Static_assert(sizeof(struct cs_rlimit) == ${layout.rlimitSize}, "rlimitSize");`,
+        ...Object.entries(layout.offsets).map(([field, offset]) =>
+          `_Static_assert(__builtin_offsetof(struct cs_request, ${snake(field)}) == ${offset}, ` +
+          `"offset of ${field}");`
+        ),
+      ];
+      const helperText = Deno.readTextFileSync(helperSource);
+      const sysNames = new Set([...helperText.matchAll(/#define SYS_(\w+) \d+/g)].map((m) => m[1]));
+      assert.ok(sysNames.size >= 10, "the helper's syscall table was not found");
+      for (const name of sysNames) {
+        asserts.push(`_Static_assert(SYS_${name} == __NR_${name}, "SYS_${name}");`);
+      }
+      Deno.mkdirSync(buildDir, { recursive: true });
+      const check = join(buildDir, `helper_layout_check-${target.arch}.c`);
+      Deno.writeTextFileSync(
+        check,
+        [`#include "${helperSource}"`, "#include <asm/unistd.h>", ...asserts, ""].join("\n"),
+      );
+      run(target.compiler, [...HELPER_CFLAGS, "-o", `${check}.so`, check]);
+    },
+  });
+}
