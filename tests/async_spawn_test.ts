@@ -4,7 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { AbortedError, CoreError, OutputOverflowError, runSync, spawn } from "../mod.ts";
-import { watchedCount } from "../ffi/async/exit_watcher.ts";
+import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
+import { syscallAllowed } from "../android/syscall_gate.ts";
+import { hostPlatform } from "../mod.ts";
 import { BACKENDS } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";
 import {
@@ -86,21 +88,89 @@ spawnTest("spawn: piped stdout streams chunks as they come", async () => {
   assert.equal(out.stdout.length, 0, "a stream read by the caller is not read again");
 });
 
-spawnTest("spawn: 200 concurrent children, every byte and status right", async () => {
-  const outs = await Promise.all(
-    Array.from({ length: 200 }, (_, i) =>
-      spawn({
-        program: "sh",
-        args: ["-c", `"$0" spew ${i * 331}; echo err${i} >&2; exit ${i % 7}`, probe],
-      }).output()),
+/** Where exits come from: pidfds where the gate allows them, SIGCHLD everywhere. */
+const EXIT_SOURCES = [
+  ["pidfd", syscallAllowed("pidfd_open", hostPlatform()) ? false : "pidfd_open is gated off here"],
+  ["sigchld", false],
+] as const;
+
+/** Runs `fn` with exits taken from `source`. */
+function withExitSource(source: string, fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    useSigchldOnly(source === "sigchld");
+    try {
+      await fn();
+    } finally {
+      useSigchldOnly(false);
+    }
+  };
+}
+
+/** The pidfds this process holds, by their /proc link name. */
+function openPidfds(): number {
+  let n = 0;
+  for (const e of Deno.readDirSync("/proc/self/fd")) {
+    try {
+      if (Deno.readLinkSync(`/proc/self/fd/${e.name}`) === "anon_inode:[pidfd]") n++;
+    } catch { /* the scan's own fd */ }
+  }
+  return n;
+}
+
+for (const [source, skip] of EXIT_SOURCES) {
+  spawnTest(
+    `[${source}] spawn: 200 concurrent children, every byte and status right`,
+    withExitSource(source, async () => {
+      const outs = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          spawn({
+            program: "sh",
+            args: ["-c", `"$0" spew ${i * 331}; echo err${i} >&2; exit ${i % 7}`, probe],
+          }).output()),
+      );
+      outs.forEach((out, i) => {
+        assert.deepEqual(out.stdout, spewPattern(i * 331), `stdout of child ${i}`);
+        assert.equal(text(out.stderr), `err${i}\n`);
+        assert.deepEqual(out.status, { kind: "exited", code: i % 7 });
+      });
+      assert.equal(watchedCount(), 0);
+    }),
+    skip,
   );
-  outs.forEach((out, i) => {
-    assert.deepEqual(out.stdout, spewPattern(i * 331), `stdout of child ${i}`);
-    assert.equal(text(out.stderr), `err${i}\n`);
-    assert.deepEqual(out.status, { kind: "exited", code: i % 7 });
-  });
-  assert.equal(watchedCount(), 0);
-});
+
+  spawnTest(
+    `[${source}] spawn: Deno.Command in the same process sees its own exits`,
+    withExitSource(source, async () => {
+      const ours = Array.from(
+        { length: 8 },
+        (_, i) => spawn({ program: "sh", args: ["-c", `sleep 0.0${i}; exit ${10 + i}`] }).output(),
+      );
+      const theirs = Array.from(
+        { length: 8 },
+        (_, i) =>
+          new Deno.Command("sh", { args: ["-c", `sleep 0.0${7 - i}; exit ${20 + i}`] }).output(),
+      );
+      const [a, b] = await Promise.all([Promise.all(ours), Promise.all(theirs)]);
+      a.forEach((out, i) => assert.deepEqual(out.status, { kind: "exited", code: 10 + i }));
+      b.forEach((out, i) => assert.equal(out.code, 20 + i));
+    }),
+    skip,
+  );
+
+  spawnTest(
+    `[${source}] spawn: exits come from ${source}`,
+    withExitSource(source, async () => {
+      const before = openPidfds();
+      await using child = spawn({ program: "sleep", args: ["30"] });
+      assert.equal(openPidfds() - before, source === "pidfd" ? 1 : 0);
+      assert.equal(watchedCount(), 1);
+      child.kill("SIGKILL");
+      assert.equal((await child.status).kind, "signaled");
+      assert.equal(watchedCount(), 0);
+    }),
+    skip,
+  );
+}
 
 spawnTest("spawn: a timeout kills the group, grandchildren included", async () => {
   const out = await spawn({
@@ -166,21 +236,6 @@ spawnTest("spawn: output past maxOutput rejects with what was kept", async () =>
   assert.ok(error instanceof OutputOverflowError);
   assert.deepEqual(error.output.stdout, spewPattern(1000));
   assert.equal(error.droppedBytes, 4000);
-});
-
-spawnTest("spawn: Deno.Command in the same process sees its own exits", async () => {
-  const ours = Array.from(
-    { length: 8 },
-    (_, i) => spawn({ program: "sh", args: ["-c", `sleep 0.0${i}; exit ${10 + i}`] }).output(),
-  );
-  const theirs = Array.from(
-    { length: 8 },
-    (_, i) =>
-      new Deno.Command("sh", { args: ["-c", `sleep 0.0${7 - i}; exit ${20 + i}`] }).output(),
-  );
-  const [a, b] = await Promise.all([Promise.all(ours), Promise.all(theirs)]);
-  a.forEach((out, i) => assert.deepEqual(out.status, { kind: "exited", code: 10 + i }));
-  b.forEach((out, i) => assert.equal(out.code, 20 + i));
 });
 
 spawnTest("spawn: a slow reader holds the child back (backpressure)", async () => {

@@ -1,25 +1,31 @@
 /**
- * Async exits for our own children: one `SIGCHLD` listener, and on each signal a
- * `wait4(pid, WNOHANG)` for every pid we are waiting on. Never `waitpid(-1)`, which would steal
- * the children of `Deno.Command` running in the same process.
+ * Async exits for our own children, never `waitpid(-1)` (which would steal the children of
+ * `Deno.Command` running in the same process). Two sources, chosen per child:
  *
- * Why not pidfds: a pidfd cannot join Deno's event loop (it is not a socket), and Android before
- * API 30 kills the process that asks for one. SIGCHLD works everywhere and wakes the loop at once.
+ * - a pidfd, where the syscall gate allows `pidfd_open` (Linux 5.3+, Android API 30+): it joins
+ *   the fd poller's epoll set and becomes readable when that child exits, so each exit costs
+ *   one `wait4` for exactly that pid;
+ * - otherwise `SIGCHLD`: on each signal, `wait4(pid, WNOHANG)` for every pid waiting this way.
+ *   Signals merge, so every pid must be tried; with many children that is many calls, which is
+ *   why pidfds come first.
  *
- * The listener is added before a child is started (so its SIGCHLD cannot be missed) and removed
- * when nobody is waiting, so an idle program has no pending op and its event loop can end.
- * Deno's signal listeners do not keep the event loop alive, so while children run a parked
- * timer does (it never fires in practice: no polling).
+ * Either way the child is watched after it started and then checked once: an exit before the
+ * watch began is seen by that check, an exit after it by the pidfd or the signal. The SIGCHLD
+ * listener exists only while some pid waits on it; Deno's signal listeners do not keep the event
+ * loop alive, so a parked timer (never firing: no polling) does meanwhile.
  * @module
  */
-import { reap, type Reaped } from "../process_control.ts";
+import { closeFd } from "../fds.ts";
+import { hostPlatform } from "../platform.ts";
+import { openPidfd, reap, type Reaped } from "../process_control.ts";
+import { unwatch, watch } from "./fd_poller.ts";
 
 type Settle = { resolve: (reaped: Reaped) => void; reject: (error: unknown) => void };
 
-const waiting = new Map<number, Settle>();
-/** Spawns under way whose pid is not known yet: they need the listener too. */
-let starting = 0;
+const waitingOnSignal = new Map<number, Settle>();
+let viaPidfd = 0;
 let listening = false;
+let sigchldOnly = false;
 /** Keeps the event loop alive while we wait for a SIGCHLD; re-parked if it ever fires. */
 let keepAlive: ReturnType<typeof setTimeout> | undefined;
 const PARK_MS = 2 ** 31 - 1;
@@ -28,28 +34,28 @@ function park(): void {
   keepAlive = setTimeout(park, PARK_MS);
 }
 
-function onSigchld(): void {
-  for (const [pid, settle] of waiting) check(pid, settle);
-  updateListener();
-}
-
-/** Reaps `pid` if it has exited and settles its promise. */
-function check(pid: number, settle: Settle): void {
+/** `wait4(pid, WNOHANG)`: true once the child is reaped and its promise settled. */
+function tryReap(pid: number, settle: Settle): boolean {
   let reaped: Reaped | null;
   try {
     reaped = reap(pid, false);
   } catch (e) {
-    waiting.delete(pid);
     settle.reject(e);
-    return;
+    return true;
   }
-  if (!reaped) return;
-  waiting.delete(pid);
-  settle.resolve(reaped);
+  if (reaped) settle.resolve(reaped);
+  return reaped !== null;
+}
+
+function onSigchld(): void {
+  for (const [pid, settle] of waitingOnSignal) {
+    if (tryReap(pid, settle)) waitingOnSignal.delete(pid);
+  }
+  updateListener();
 }
 
 function updateListener(): void {
-  const wanted = waiting.size > 0 || starting > 0;
+  const wanted = waitingOnSignal.size > 0;
   if (wanted === listening) return;
   if (wanted) {
     Deno.addSignalListener("SIGCHLD", onSigchld);
@@ -61,33 +67,44 @@ function updateListener(): void {
   listening = wanted;
 }
 
-/**
- * Runs `start` (which creates a child and returns its pid) with the listener in place, and
- * returns the pid with a promise of its reaping. If `start` throws, nothing is watched.
- */
-export function startWatched<T extends { pid: number }>(
-  start: () => T,
-): { started: T; exit: Promise<Reaped> } {
-  starting++;
+function watchWithPidfd(pid: number, pidfd: number, settle: Settle): void {
+  viaPidfd++;
+  const token = watch(pidfd, "read", () => {
+    if (!tryReap(pid, settle)) return;
+    unwatch(pidfd, token);
+    closeFd(pidfd);
+    viaPidfd--;
+  });
+}
+
+function watchWithSignal(pid: number, settle: Settle): void {
+  waitingOnSignal.set(pid, settle);
   updateListener();
-  let started: T;
-  try {
-    started = start();
-  } catch (e) {
-    starting--;
+  if (tryReap(pid, settle)) { // it may have exited before the listener was there
+    waitingOnSignal.delete(pid);
     updateListener();
-    throw e;
   }
-  starting--;
+}
+
+/** Watches our child `pid` (started, not yet reaped) and returns a promise of its reaping. */
+export function watchExit(pid: number): Promise<Reaped> {
   let settle!: Settle;
   const exit = new Promise<Reaped>((resolve, reject) => settle = { resolve, reject });
-  waiting.set(started.pid, settle);
-  check(started.pid, settle); // it may be gone already, its SIGCHLD merged with an earlier one
-  updateListener();
-  return { started, exit };
+  const pidfd = sigchldOnly ? -1 : openPidfd(pid, hostPlatform());
+  if (pidfd >= 0) watchWithPidfd(pid, pidfd, settle);
+  else watchWithSignal(pid, settle);
+  return exit;
+}
+
+/**
+ * Uses SIGCHLD even where pidfds are allowed: for tests of that path, and for kernels whose
+ * pidfds misbehave. Affects children started afterwards.
+ */
+export function useSigchldOnly(on: boolean): void {
+  sigchldOnly = on;
 }
 
 /** How many children are being waited on (for tests and diagnostics). */
 export function watchedCount(): number {
-  return waiting.size;
+  return waitingOnSignal.size + viaPidfd;
 }

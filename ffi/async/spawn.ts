@@ -8,13 +8,14 @@ import { sendSignal } from "../process_control.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
 import { startChild } from "../spawn/start.ts";
 import { Child } from "./child.ts";
-import { startWatched } from "./exit_watcher.ts";
+import { watchExit } from "./exit_watcher.ts";
 
 /**
  * Starts a child on Deno's event loop. Every `runSync` option works with the same meaning;
  * in addition `stdin`, `stdout` and `stderr` may be `"piped"` (web streams on the handle) and
- * `signal` cancels the child per `cancel`. Many children can run at once; exits are noticed on
- * SIGCHLD for our own pids only, so `Deno.Command` keeps working beside it.
+ * `signal` cancels the child per `cancel`. Many children can run at once; exits are noticed
+ * through a pidfd (or SIGCHLD where pidfds are not allowed) for our own pids only, so
+ * `Deno.Command` keeps working beside it.
  *
  * @example Capture output, with a timeout
  * ```ts
@@ -49,7 +50,8 @@ export function spawn(options: SpawnOptions): Child {
       },
     );
   }
-  const { started, exit } = startWatched(() => startChild(options, "async"));
+  const started = startChild(options, "async");
+  const exit = watchExit(started.pid);
   try {
     return new Child(started, exit);
   } catch (e) {
