@@ -29,7 +29,7 @@ export type {
   StdioMode,
 } from "./ffi/spawn/options.ts";
 export { AbortedError, type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
-export { spawn } from "./ffi/async/spawn.ts";
+export { MAX_STARTS_IN_FLIGHT, spawn, spawnAsync } from "./ffi/async/spawn.ts";
 export { Child } from "./ffi/async/child.ts";
 export {
   chain,

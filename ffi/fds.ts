@@ -69,12 +69,13 @@ export function cloexecPipe(op: string): [number, number] {
   return ends;
 }
 
-/** Sets `O_NONBLOCK` on `fd` (only ever on the parent's end of a pipe). */
+/**
+ * Sets `O_NONBLOCK` on a fresh pipe end of ours. A new pipe end has no other status flag (F_SETFL
+ * ignores the access mode), so one F_SETFL does it without reading the flags first.
+ */
 export function setNonblocking(fd: number, op: string): void {
   const c = libc();
-  const { F_GETFL, F_SETFL } = c.abi.kernel.common.fcntl;
-  const flags = c.symbols.fcntl(fd, F_GETFL, 0);
-  if (flags < 0 || c.symbols.fcntl(fd, F_SETFL, flags | c.abi.kernel.open.O_NONBLOCK) < 0) {
+  if (c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_SETFL, c.abi.kernel.open.O_NONBLOCK) < 0) {
     throw sysError(op, c.errno());
   }
 }

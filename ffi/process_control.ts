@@ -32,17 +32,15 @@ export function reap(pid: number, block: boolean): Reaped | null {
   const c = libc();
   const { wait, errno } = c.abi.kernel.common;
   const layout = c.abi.kernel.rusage;
-  const status = new Int32Array(1);
-  const usage = new Uint8Array(layout.size);
+  const { status, usage, view } = reapBuffers(layout.size);
   for (;;) {
-    const rc = c.symbols.wait4(pid, new Uint8Array(status.buffer), block ? 0 : wait.WNOHANG, usage);
+    const rc = c.symbols.wait4(pid, status, block ? 0 : wait.WNOHANG, usage);
     if (rc === pid) {
-      const view = new DataView(usage.buffer);
       const ms = (offset: number) =>
         Number(view.getBigInt64(offset, true)) * 1000 +
         Number(view.getBigInt64(offset + 8, true)) / 1000;
       return {
-        status: decodeWaitStatus(status[0]),
+        status: decodeWaitStatus(new DataView(status.buffer).getInt32(0, true)),
         rusage: {
           maxRssKiB: Number(view.getBigInt64(layout.maxrssOffset, true)),
           userMs: ms(layout.utimeOffset),
@@ -54,6 +52,17 @@ export function reap(pid: number, block: boolean): Reaped | null {
     const e = c.errno();
     if (e !== errno.EINTR) throw sysError("wait4", e);
   }
+}
+
+let buffers: { status: Uint8Array; usage: Uint8Array; view: DataView } | undefined;
+
+/** wait4's out-parameters, reused: every result is decoded before the next call. */
+function reapBuffers(rusageSize: number) {
+  if (!buffers) {
+    const usage = new Uint8Array(rusageSize);
+    buffers = { status: new Uint8Array(4), usage, view: new DataView(usage.buffer) };
+  }
+  return buffers;
 }
 
 /**
@@ -75,7 +84,7 @@ export function sendSignal(pid: number, signal: number, group: boolean): boolean
 export function openPidfd(pid: number, platform: Platform): number {
   if (!syscallAllowed("pidfd_open", platform)) return -1;
   const c = libc();
-  const fd = c.symbols.syscall(BigInt(c.abi.kernel.syscalls.pidfd_open), BigInt(pid), 0n);
+  const fd = Number(c.symbols.syscall(BigInt(c.abi.kernel.syscalls.pidfd_open), BigInt(pid), 0n));
   // pidfds are always close-on-exec (the kernel sets O_CLOEXEC on them).
-  return fd < 0n ? -1 : Number(fd);
+  return fd < 0 ? -1 : fd;
 }

@@ -3,7 +3,15 @@
  * after, with the op and resource sanitizers on.
  */
 import assert from "node:assert/strict";
-import { AbortedError, CoreError, OutputOverflowError, runSync, spawn } from "../mod.ts";
+import {
+  AbortedError,
+  CoreError,
+  MAX_STARTS_IN_FLIGHT,
+  OutputOverflowError,
+  runSync,
+  spawn,
+  spawnAsync,
+} from "../mod.ts";
 import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
 import { syscallAllowed } from "../android/syscall_gate.ts";
 import { hostPlatform } from "../mod.ts";
@@ -56,6 +64,36 @@ for (const backend of BACKENDS) {
     assert.deepEqual(out.stdout, input);
     assert.deepEqual(out.stderr, input);
   });
+
+  spawnTest(`[${backend}] spawnAsync: starts off-thread, same output`, async () => {
+    const child = await spawnAsync({ backend, program: "sh", args: ["-c", "echo out; exit 5"] });
+    assert.ok(child.pid > 0);
+    const out = await child.output();
+    assert.equal(text(out.stdout), "out\n");
+    assert.deepEqual(out.status, { kind: "exited", code: 5 });
+  });
+
+  spawnTest(
+    `[${backend}] spawnAsync: a failed start is an error, nothing left behind`,
+    async () => {
+      // Checked in the parent (posixSpawn's cwd, PATH lookups) it throws at once; found only by
+      // the child (the helpers' chdir and exec) it rejects. Either way: a CoreError, no leak.
+      const startError = async (options: Parameters<typeof spawnAsync>[0]) => {
+        try {
+          await spawnAsync(options);
+        } catch (e) {
+          return e;
+        }
+        return null;
+      };
+      const badCwd = await startError({ backend, program: "true", cwd: "/no/such/dir" });
+      assert.ok(badCwd instanceof CoreError && badCwd.code === "ENOENT", String(badCwd));
+      assert.match(badCwd.op, /cwd|chdir/);
+      const missing = await startError({ backend, program: "/no/such/program" });
+      assert.ok(missing instanceof CoreError && missing.code === "ENOENT", String(missing));
+      assert.equal(watchedCount(), 0);
+    },
+  );
 
   spawnTest(`[${backend}] spawn: a missing program rejects at once with ENOENT`, () => {
     assertCoreError(() => spawn({ backend, program: "/no/such/program" }), "ENOENT");
@@ -171,6 +209,37 @@ for (const [source, skip] of EXIT_SOURCES) {
     skip,
   );
 }
+
+spawnTest("spawnAsync: 200 starts at once, bounded in flight, every byte right", async () => {
+  const children = await Promise.all(
+    Array.from({ length: 200 }, (_, i) =>
+      spawnAsync({
+        program: "sh",
+        args: ["-c", `"$0" spew ${i * 97}; exit ${i % 5}`, probe],
+      })),
+  );
+  const outs = await Promise.all(children.map((c) => c.output()));
+  outs.forEach((out, i) => {
+    assert.deepEqual(out.stdout, spewPattern(i * 97), `stdout of child ${i}`);
+    assert.deepEqual(out.status, { kind: "exited", code: i % 5 });
+  });
+  assert.ok(MAX_STARTS_IN_FLIGHT >= 1);
+  assert.equal(watchedCount(), 0);
+});
+
+spawnTest("spawnAsync: failures among many starts each reject on their own", async () => {
+  const results = await Promise.allSettled(
+    Array.from(
+      { length: 40 },
+      (_, i) =>
+        spawnAsync({ program: "true", cwd: i % 2 ? "/no/such/dir" : "/" }).then((c) => c.output()),
+    ),
+  );
+  results.forEach((r, i) => {
+    if (i % 2) assert.equal(r.status === "rejected" && r.reason.code, "ENOENT");
+    else assert.equal(r.status === "fulfilled" && r.value.success, true);
+  });
+});
 
 spawnTest("spawn: a timeout kills the group, grandchildren included", async () => {
   const out = await spawn({

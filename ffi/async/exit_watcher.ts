@@ -71,7 +71,7 @@ function watchWithPidfd(pid: number, pidfd: number, settle: Settle): void {
   viaPidfd++;
   const token = watch(pidfd, "read", () => {
     if (!tryReap(pid, settle)) return;
-    unwatch(pidfd, token);
+    unwatch(pidfd, token, true);
     closeFd(pidfd);
     viaPidfd--;
   });

@@ -76,7 +76,8 @@ export class PipeReader {
   /** Closes the pipe and drops anything unread. */
   close(error?: CoreError): void {
     if (this.#fd < 0) return;
-    this.pause();
+    if (this.#token >= 0) unwatch(this.#fd, this.#token, true);
+    this.#token = -1;
     closeFd(this.#fd);
     this.#fd = -1;
     this.#events.end(error);
@@ -163,7 +164,7 @@ export class PipeWriter {
   /** Closes at once; queued writes reject with EPIPE. */
   close(error: CoreError = closedError(this.#op)): void {
     if (this.#fd < 0) return;
-    if (this.#token >= 0) unwatch(this.#fd, this.#token);
+    if (this.#token >= 0) unwatch(this.#fd, this.#token, true);
     this.#token = -1;
     closeFd(this.#fd);
     this.#fd = -1;

@@ -6,7 +6,7 @@ import { CoreError } from "../errors.ts";
 import { libc } from "../libc.ts";
 import { sendSignal } from "../process_control.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
-import { startChild } from "../spawn/start.ts";
+import { startChild, startChildOnThread, type Started } from "../spawn/start.ts";
 import { Child } from "./child.ts";
 import { watchExit } from "./exit_watcher.ts";
 
@@ -39,6 +39,48 @@ import { watchExit } from "./exit_watcher.ts";
  *   behind), and `Aborted` when `signal` is already aborted (nothing is started).
  */
 export function spawn(options: SpawnOptions): Child {
+  refuseAborted(options);
+  return adopt(startChild(options, "async"));
+}
+
+/**
+ * Like {@linkcode spawn}, but the start itself runs off this thread: with the fork and vfork
+ * backends the helper call (during which a vfork parent is suspended until the child's exec)
+ * runs on a Deno worker thread, so the event loop keeps serving other children, and several
+ * children can be starting at once. Resolves once the child runs; bad options still throw at
+ * once, a failed start (missing program, failed chdir, …) rejects.
+ *
+ * @example Start many children without blocking the loop
+ * ```ts
+ * import { spawnAsync } from "@coreshift/core";
+ * const children = await Promise.all(["a", "b"].map((s) => spawnAsync({ program: "echo", args: [s] })));
+ * const outs = await Promise.all(children.map((c) => c.output()));
+ * console.log(outs.map((o) => o.success)); // [true, true]
+ * ```
+ */
+export function spawnAsync(options: SpawnOptions): Promise<Child> {
+  refuseAborted(options);
+  return startChildOnThread(options, acquireSlot).then(adopt);
+}
+
+/** Starts in flight at once on worker threads: each holds a thread and a child stack. */
+export const MAX_STARTS_IN_FLIGHT = 8;
+
+let freeSlots = MAX_STARTS_IN_FLIGHT;
+const waitingForSlot: (() => void)[] = [];
+
+/** Waits for a free start slot; the returned function gives it back. */
+async function acquireSlot(): Promise<() => void> {
+  if (freeSlots > 0) freeSlots--;
+  else await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+  return () => {
+    const next = waitingForSlot.shift();
+    if (next) next();
+    else freeSlots++;
+  };
+}
+
+function refuseAborted(options: SpawnOptions): void {
   const signal = (options as { signal?: unknown } | null)?.signal;
   if (signal instanceof AbortSignal && signal.aborted) {
     throw new CoreError(
@@ -50,7 +92,10 @@ export function spawn(options: SpawnOptions): Child {
       },
     );
   }
-  const started = startChild(options, "async");
+}
+
+/** Watches a started child and wraps it; if wrapping fails, the child is killed, not leaked. */
+function adopt(started: Started): Child {
   const exit = watchExit(started.pid);
   try {
     return new Child(started, exit);

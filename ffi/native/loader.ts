@@ -28,10 +28,21 @@ export interface NativeHelper {
   readonly origin: "prebuilt" | "env" | "built";
   /** `coreshift_spawn(req)`: pid, or -errno when clone failed. */
   spawn(request: Uint8Array): number;
+  /**
+   * The same call on a Deno worker thread, so this one keeps running while the child starts.
+   * `request` and everything it points at must stay alive and untouched until it settles.
+   */
+  spawnOnThread(request: Uint8Array): Promise<number>;
 }
 
 const SYMBOLS = {
   coreshift_spawn: { parameters: ["buffer"], result: "i64" },
+  coreshift_spawn_on_thread: {
+    name: "coreshift_spawn",
+    parameters: ["buffer"],
+    result: "i64",
+    nonblocking: true,
+  },
   coreshift_abi_version: { parameters: [], result: "i32" },
 } as const satisfies Deno.ForeignLibraryInterface;
 
@@ -45,6 +56,11 @@ export function nativeHelper(): NativeHelper {
   loaded ??= tryLoad();
   if (loaded instanceof CoreError) throw loaded;
   return loaded;
+}
+
+/** The helper, or the `NativeHelperUnavailable` error that says why it cannot load here. */
+export function nativeHelperStatus(): NativeHelper | CoreError {
+  return loaded ??= tryLoad();
 }
 
 /** The helper, or null where it cannot be loaded (the default backend then is posix_spawn). */
@@ -172,8 +188,14 @@ function open(path: string, hash: string, origin: NativeHelper["origin"]): Nativ
       `${path} speaks request version ${version}, this module ${HELPER_ABI_VERSION}; rebuild it`,
     );
   }
-  const spawn = lib.symbols.coreshift_spawn;
-  return { path, sha256: hash, origin, spawn: (request) => Number(spawn(request)) };
+  const { coreshift_spawn: spawn, coreshift_spawn_on_thread: onThread } = lib.symbols;
+  return {
+    path,
+    sha256: hash,
+    origin,
+    spawn: (request) => Number(spawn(request)),
+    spawnOnThread: async (request) => Number(await onThread(request)),
+  };
 }
 
 function prebuiltUrl(arch: string): URL {

@@ -10,7 +10,7 @@ import { cloexecPipe, closeFd, devNullFd, listOpenFds } from "../fds.ts";
 import { type Libc, libc } from "../libc.ts";
 import { nativeHelper } from "../native/loader.ts";
 import { HelperRequest } from "../native/request.ts";
-import { vforkStack } from "../native/stack.ts";
+import { acquireStack, releaseStack, type VforkStack, vforkStack } from "../native/stack.ts";
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
 import type { Platform } from "../platform.ts";
 import { reap } from "../process_control.ts";
@@ -54,21 +54,19 @@ export function childFdWork(
   return { closeRange: false, close, keep };
 }
 
-/**
- * Spawns `plan` through the helper; returns the pid. `child` are the fds for 0, 1, 2.
- * A failure in the child is thrown as a `CoreError` (the child is reaped first).
- */
-export function helperSpawn(
+/** A filled request and the buffers it points at, which must outlive the call. */
+interface BuiltRequest {
+  readonly req: HelperRequest;
+  readonly pointees: readonly unknown[];
+}
+
+function buildRequest(
+  c: Libc,
   plan: SpawnPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
-): number {
-  const c = libc();
-  const helper = nativeHelper();
-  const vfork = plan.backend === "vfork";
+): BuiltRequest {
   const req = new HelperRequest(c.abi.helperRequest);
-
-  // Everything the request points at must stay alive until the call returns: keep references.
   const cwd = plan.cwd ? cString(plan.cwd) : null;
   const fds = childFdWork(plan.fdPolicy, platform);
   const closeList = new Int32Array(fds.close);
@@ -90,33 +88,104 @@ export function helperSpawn(
     .i32("keepCount", keepList.length)
     .i32("rlimitCount", plan.rlimits.length)
     .i32("pgroup", PGROUP_CODE[plan.pgroup])
-    .i32("useVfork", vfork ? 1 : 0)
+    .i32("useVfork", plan.backend === "vfork" ? 1 : 0)
     .i32("closeFrom3Range", fds.closeRange ? 1 : 0);
   child.forEach((end, i) =>
     req.i32("stdio", end === "inherit" ? -1 : end === "null" ? devNullFd() : end, i)
   );
-  if (vfork) withVforkStack(req);
-  if (vfork && vforkSharesMemory()) {
-    // We resume only after the child exec'd or exited: its report is already in `req`.
-    req.i32("errorFd", -1);
-    const pid = helper.spawn(req.bytes);
-    return finish(c, pid, req.readI32("errErrno"), req.readI32("errStep"));
+  return { req, pointees: [plan, cwd, closeList, keepList, rlimits] };
+}
+
+/**
+ * How the child reports a failed step. A vfork child that really shares our memory writes it
+ * into the request itself; a fork child (or an emulated vfork) writes it into a close-on-exec
+ * pipe, read until the exec closes it.
+ */
+class ChildReport {
+  readonly #c: Libc;
+  readonly #req: HelperRequest;
+  readonly #pipe: [number, number] | null;
+
+  constructor(c: Libc, req: HelperRequest, vfork: boolean) {
+    this.#c = c;
+    this.#req = req;
+    this.#pipe = vfork && vforkSharesMemory() ? null : cloexecPipe("child error pipe");
+    req.i32("errorFd", this.#pipe ? this.#pipe[1] : -1);
   }
-  // fork (or an emulated vfork): the child's memory is a copy, so it reports through a pipe.
-  const [readEnd, writeEnd] = cloexecPipe("child error pipe");
+
+  /** After the helper returned `pid`: the pid, or the child's failure thrown as a CoreError. */
+  read(pid: number): number {
+    if (!this.#pipe) {
+      return finish(this.#c, pid, this.#req.readI32("errErrno"), this.#req.readI32("errStep"));
+    }
+    closeFd(this.#pipe[1]); // ours must go, or the read below never sees EOF
+    try {
+      const report = pid > 0 ? readReport(this.#c, this.#pipe[0]) : [0, 0];
+      return finish(this.#c, pid, report[0], report[1]);
+    } finally {
+      closeFd(this.#pipe[0]);
+    }
+  }
+
+  /** When the helper call itself threw. */
+  discard(): void {
+    if (this.#pipe) this.#pipe.forEach(closeFd);
+  }
+}
+
+/**
+ * Spawns `plan` through the helper; returns the pid. `child` are the fds for 0, 1, 2.
+ * A failure in the child is thrown as a `CoreError` (the child is reaped first).
+ */
+export function helperSpawn(
+  plan: SpawnPlan,
+  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  platform: Platform,
+): number {
+  const c = libc();
+  const helper = nativeHelper();
+  const { req } = buildRequest(c, plan, child, platform);
+  const vfork = plan.backend === "vfork";
+  if (vfork) withStack(req, vforkStack());
+  const report = new ChildReport(c, req, vfork);
   let pid: number;
   try {
-    req.i32("errorFd", writeEnd);
     pid = helper.spawn(req.bytes);
-  } finally {
-    closeFd(writeEnd); // ours must go, or the read below never sees EOF
+  } catch (e) {
+    report.discard();
+    throw e;
   }
+  return report.read(pid);
+}
+
+/**
+ * {@linkcode helperSpawn} with the helper running on a Deno worker thread: this thread goes on
+ * while the child starts (a vfork parent is suspended until the exec). Each call in flight
+ * takes its own child stack.
+ */
+export async function helperSpawnOnThread(
+  plan: SpawnPlan,
+  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  platform: Platform,
+): Promise<number> {
+  const c = libc();
+  const helper = nativeHelper();
+  const built = buildRequest(c, plan, child, platform);
+  const vfork = plan.backend === "vfork";
+  const stack = vfork ? acquireStack() : null;
+  if (stack) withStack(built.req, stack);
+  const report = new ChildReport(c, built.req, vfork);
+  let pid: number;
   try {
-    const report = pid > 0 ? readReport(c, readEnd) : [0, 0];
-    return finish(c, pid, report[0], report[1]);
+    pid = await helper.spawnOnThread(built.req.bytes);
+  } catch (e) {
+    report.discard();
+    throw e;
   } finally {
-    closeFd(readEnd);
+    if (stack) releaseStack(stack); // the child has exec'd or exited: its stack is free
+    void built.pointees; // alive until here
   }
+  return report.read(pid);
 }
 
 let sharesMemory: boolean | undefined;
@@ -139,15 +208,14 @@ export function vforkSharesMemory(): boolean {
     .i32("useVfork", 1)
     .i32("errorFd", -1);
   for (let i = 0; i < 3; i++) req.i32("stdio", -1, i);
-  withVforkStack(req);
+  withStack(req, vforkStack());
   const pid = nativeHelper().spawn(req.bytes);
   if (pid < 0) throw sysError("clone", -pid);
   reap(pid, true);
   return sharesMemory = req.readI32("errStep") !== 0;
 }
 
-function withVforkStack(req: HelperRequest): void {
-  const stack = vforkStack();
+function withStack(req: HelperRequest, stack: VforkStack): void {
   req.u64("stack", stack.low).u64("stackSize", BigInt(stack.size));
 }
 

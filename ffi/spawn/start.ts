@@ -6,7 +6,7 @@
 import { hostPlatform } from "../platform.ts";
 import { chooseBackend } from "./backend.ts";
 import { hostPosixSpawnCaps } from "./capabilities.ts";
-import { helperSpawn } from "./helper_spawn.ts";
+import { helperSpawn, helperSpawnOnThread } from "./helper_spawn.ts";
 import type { SpawnOptions } from "./options.ts";
 import { planSpawn, type SpawnPlan } from "./plan.ts";
 import { posixSpawn } from "./posix_spawn.ts";
@@ -24,15 +24,11 @@ export interface Started {
 
 /** Starts a child for `options`; throws `CoreError` with nothing half-made left behind. */
 export function startChild(options: SpawnOptions, mode: RunMode): Started {
-  const valid = validateOptions(options, mode);
-  const caps = hostPosixSpawnCaps();
-  const plan = planSpawn(valid, chooseBackend(valid.backend), caps);
-  const startedAt = performance.now();
-  const stdio = ChildStdio.open(plan);
+  const { plan, stdio, startedAt } = prepare(options, mode);
   let pid: number;
   try {
     pid = plan.backend === "posixSpawn"
-      ? posixSpawn(plan, stdio, caps)
+      ? posixSpawn(plan, stdio, hostPosixSpawnCaps())
       : helperSpawn(plan, stdio.child, hostPlatform());
   } catch (e) {
     stdio.closeAll();
@@ -40,4 +36,42 @@ export function startChild(options: SpawnOptions, mode: RunMode): Started {
   }
   stdio.closeChildEnds();
   return { pid, plan, stdio, startedAt };
+}
+
+/**
+ * {@linkcode startChild} with the fork and vfork backends' helper call on a worker thread, so
+ * the event loop keeps running while the child starts. Options are checked before it returns:
+ * bad input throws at once; only the spawn itself rejects. `slot` is awaited before any fd is
+ * made, and what it returns is called once the start settled (it bounds starts in flight).
+ */
+export function startChildOnThread(
+  options: SpawnOptions,
+  slot: () => Promise<() => void>,
+): Promise<Started> {
+  const valid = validateOptions(options, "async");
+  const plan = planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
+  return slot().then(async (release) => {
+    const startedAt = performance.now();
+    let stdio: ChildStdio | null = null;
+    try {
+      stdio = ChildStdio.open(plan);
+      const pid = plan.backend === "posixSpawn"
+        ? posixSpawn(plan, stdio, hostPosixSpawnCaps())
+        : await helperSpawnOnThread(plan, stdio.child, hostPlatform());
+      stdio.closeChildEnds();
+      return { pid, plan, stdio, startedAt };
+    } catch (e) {
+      stdio?.closeAll();
+      throw e;
+    } finally {
+      release();
+    }
+  });
+}
+
+function prepare(options: SpawnOptions, mode: RunMode) {
+  const valid = validateOptions(options, mode);
+  const plan = planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
+  const startedAt = performance.now();
+  return { plan, stdio: ChildStdio.open(plan), startedAt };
 }
