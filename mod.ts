@@ -71,6 +71,7 @@ export {
   signalName,
 } from "./ffi/exit_status.ts";
 export type { ResourceUsage } from "./ffi/process_control.ts";
+export type { PosixSpawnCaps } from "./ffi/spawn/capabilities.ts";
 export { hostPlatform, type Platform } from "./ffi/platform.ts";
 export { type NativeHelper, prepareNativeHelper } from "./ffi/native/loader.ts";
 export type { ArchName, LibcName } from "./ffi/abi/mod.ts";

@@ -1,6 +1,7 @@
 /**
- * Android facts coreshift relies on. For now: seccomp-safe syscall gating, so that no code path
- * makes a syscall the device's app seccomp filter would answer with SIGSYS.
+ * Android facts coreshift relies on: seccomp-safe syscall gating, so that no code path makes a
+ * syscall the device's app seccomp filter would answer with SIGSYS, and `doctor()`, one report
+ * of what works on this device with a fix for each problem.
  *
  * @example
  * ```ts
@@ -11,3 +12,11 @@
  * @module
  */
 export { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
+export type { PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+export {
+  buildDoctorReport,
+  doctor,
+  type DoctorInputs,
+  type DoctorReport,
+  type DoctorWarning,
+} from "./doctor.ts";

@@ -1,0 +1,159 @@
+/**
+ * `doctor()`: one report of what works on this machine and what to do about what does not:
+ * backends, the native helper and its hash, gated syscalls, seccomp, Termux and `su`.
+ * `buildDoctorReport` takes every fact as input, so tests can pretend to be any device.
+ * @module
+ */
+import { type Confinement, confinement } from "../ffi/confinement.ts";
+import type { CoreError } from "../ffi/errors.ts";
+import { nativeHelperStatus } from "../ffi/native/loader.ts";
+import type { NativeHelper } from "../ffi/native/loader.ts";
+import { hostPlatform, type Platform } from "../ffi/platform.ts";
+import { hostPosixSpawnCaps, type PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
+
+/** Everything the report is built from. */
+export interface DoctorInputs {
+  /** The platform (pretend Android in tests). */
+  readonly platform: Platform;
+  /** The loaded helper, or the error that says why it is missing. */
+  readonly helper: NativeHelper | CoreError;
+  /** What this libc's posix_spawn can do. */
+  readonly posixSpawn: PosixSpawnCaps;
+  /** Seccomp state of this process. */
+  readonly confinement: Confinement;
+  /** The environment (for Termux's PREFIX, HOME, TMPDIR, PATH). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Whether a path exists and is executable. */
+  readonly executable: (path: string) => boolean;
+}
+
+/** A problem and how to fix it. */
+export interface DoctorWarning {
+  /** What is wrong or limited. */
+  readonly problem: string;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+/** What `doctor()` found. */
+export interface DoctorReport {
+  /** The platform it looked at. */
+  readonly platform: Platform;
+  /** The helper's file, hash and origin, or why it is missing. */
+  readonly helper:
+    | {
+      readonly loaded: true;
+      readonly path: string;
+      readonly sha256: string;
+      readonly origin: string;
+    }
+    | { readonly loaded: false; readonly reason: string };
+  /** Which spawn backends work here. */
+  readonly backends: {
+    readonly vfork: boolean;
+    readonly fork: boolean;
+    readonly posixSpawn: boolean;
+  };
+  /** Each gated syscall: whether coreshift will make it here. */
+  readonly syscalls: Readonly<Record<GatedSyscall, boolean>>;
+  /** How async exits are noticed here. */
+  readonly exitSource: "pidfd" | "sigchld";
+  /** Seccomp mode and no_new_privs. */
+  readonly confinement: Confinement;
+  /** Termux's directories when running inside Termux, else null. */
+  readonly termux:
+    | { readonly prefix: string; readonly home: string; readonly tmpdir: string }
+    | null;
+  /** The first `su` found on PATH or in the usual places, or null. */
+  readonly su: string | null;
+  /** Problems found, each with its fix; empty when all is well. */
+  readonly warnings: readonly DoctorWarning[];
+}
+
+const SU_PLACES = ["/system/bin/su", "/system/xbin/su", "/sbin/su", "/debug_ramdisk/su"];
+
+/** Builds the report from `inputs` (pure: no I/O of its own). */
+export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
+  const { platform, helper, env } = inputs;
+  const warnings: DoctorWarning[] = [];
+  const helperLoaded = !("code" in helper);
+  if (!helperLoaded) {
+    warnings.push({
+      problem: `the native helper is not loaded (${helper.message}); only posixSpawn can spawn`,
+      fix:
+        "install a C compiler (cc) so it is built from source, or set CORESHIFT_NATIVE to a built libcoreshift_helper.so",
+    });
+  }
+  if (!inputs.posixSpawn.available) {
+    warnings.push({
+      problem: platform.libc === "bionic"
+        ? `posix_spawn needs Android API 28; this device is API ${platform.androidApi}`
+        : "this libc has no posix_spawn",
+      fix: "use the fork or vfork backend (needs the native helper)",
+    });
+  }
+  const syscalls = Object.fromEntries(
+    (Object.keys(SYSCALL_GATES) as GatedSyscall[]).map((
+      name,
+    ) => [name, syscallAllowed(name, platform)]),
+  ) as Record<GatedSyscall, boolean>;
+  const prefix = env.PREFIX?.includes("/com.termux/") ? env.PREFIX : null;
+  const termux = prefix
+    ? { prefix, home: env.HOME ?? `${prefix}/../home`, tmpdir: env.TMPDIR ?? `${prefix}/tmp` }
+    : null;
+  if (platform.os === "android" && !termux) {
+    warnings.push({
+      problem: "Android without Termux's PREFIX: program lookup and shebangs use system paths only",
+      fix: "run inside Termux, or pass absolute program paths",
+    });
+  }
+  const pathDirs = (env.PATH ?? "").split(":").filter((d) => d.startsWith("/"));
+  const su = [...pathDirs.map((d) => `${d}/su`), ...SU_PLACES].find(inputs.executable) ?? null;
+  if (platform.os === "android" && (platform.androidApi ?? 0) >= 31) {
+    warnings.push({
+      problem: "Android 12+ kills 'phantom' processes beyond 32 across apps",
+      fix: "adb shell device_config put activity_manager max_phantom_processes 2147483647",
+    });
+  }
+  return {
+    platform,
+    helper: helperLoaded
+      ? { loaded: true, path: helper.path, sha256: helper.sha256, origin: helper.origin }
+      : { loaded: false, reason: helper.message },
+    backends: { vfork: helperLoaded, fork: helperLoaded, posixSpawn: inputs.posixSpawn.available },
+    syscalls,
+    exitSource: syscalls.pidfd_open ? "pidfd" : "sigchld",
+    confinement: inputs.confinement,
+    termux,
+    su,
+    warnings,
+  };
+}
+
+/**
+ * What works on this machine, with a fix for each problem found.
+ *
+ * @example
+ * ```ts
+ * import { doctor } from "@coreshift/core/android";
+ * const report = doctor();
+ * for (const w of report.warnings) console.log(`${w.problem}\n  fix: ${w.fix}`);
+ * ```
+ */
+export function doctor(): DoctorReport {
+  return buildDoctorReport({
+    platform: hostPlatform(),
+    helper: nativeHelperStatus(),
+    posixSpawn: hostPosixSpawnCaps(),
+    confinement: confinement(),
+    env: Deno.env.toObject(),
+    executable: (path) => {
+      try {
+        return (Deno.statSync(path).mode ?? 0) & 0o111 ? true : false;
+      } catch {
+        return false;
+      }
+    },
+  });
+}

@@ -1,0 +1,218 @@
+/**
+ * `coreshift run [options] -- program args…`: every spawn option as a flag, exit codes as
+ * timeout(1) and env(1) give them.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { CoreError, invalidArgument } from "../ffi/errors.ts";
+import type { Backend, FdPolicy, SpawnOptions } from "../ffi/spawn/options.ts";
+import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
+import { runSync } from "../ffi/spawn/run_sync.ts";
+import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
+import { printError } from "./style.ts";
+import { parseDuration, parseSize } from "./units.ts";
+
+/** `coreshift run --help`. */
+export const RUN_HELP = `usage: coreshift run [options] -- program [args…]
+
+Runs one program and exits with its status: the child's code; 124 on timeout; 125 when the spawn
+failed; 126 found but not executable; 127 not found; 128+N when killed by signal N.
+
+options:
+  --backend vfork|fork|posixSpawn   spawn mechanism (default: vfork where the helper loads)
+  --timeout DURATION                kill after e.g. 5s, 200ms, 1.5m (a bare number is seconds)
+  --kill-grace DURATION             on timeout send SIGTERM, then SIGKILL after this grace
+  --max-output SIZE                 cap on captured output, e.g. 1MiB (with --json or --until)
+  --fds cloexec|closefrom3|allow=3,4
+                                    which inherited fds above 2 the child keeps
+  --cwd DIR                         working directory of the child
+  --env K=V                         set a variable (repeatable)
+  --clear-env                       start from an empty environment
+  --pgroup                          the child leads a new process group; kills reach the group
+  --setsid                          the child leads a new session (implies a group)
+  --until REGEX                     stop the child once its stdout matches (exit 0 if it did)
+  --json                            capture output and print one JSON result on stdout
+  -h, --help                        this text
+`;
+
+/** What `--json` prints. */
+export interface RunJson {
+  readonly argv: readonly string[];
+  readonly exitCode: number;
+  readonly status: Output["status"] | null;
+  readonly timedOut: boolean;
+  readonly untilMatched: boolean;
+  readonly durationMs: number | null;
+  readonly rusage: Output["rusage"] | null;
+  /** UTF-8 text (invalid sequences replaced). */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The error's code and message when the spawn failed or output overflowed. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** Runs `coreshift run` with the arguments after `run`; returns the exit code. */
+export function runCommand(args: readonly string[]): number {
+  let parsed;
+  try {
+    parsed = parseRunArgs(args);
+  } catch (e) {
+    printError("run", `${(e as Error).message}\n(see coreshift run --help)`);
+    return EXIT.spawnFailed;
+  }
+  if (parsed === "help") {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const { options, json, until } = parsed;
+  const argv = [String(options.program), ...(options.args ?? []).map(String)];
+  let untilMatched = false;
+  if (until) {
+    options.earlyExit = untilWatcher(until, !json, () => untilMatched = true);
+    options.afterEarlyExit = "kill";
+  }
+  let output: Output | null = null;
+  let error: CoreError | null = null;
+  try {
+    output = runSync(options);
+  } catch (e) {
+    if (!(e instanceof CoreError)) throw e;
+    error = e;
+    if (e instanceof OutputOverflowError) output = e.output;
+  }
+  const exitCode = untilMatched
+    ? 0
+    : output && !error
+    ? exitCodeForOutput(output)
+    : error instanceof OutputOverflowError
+    ? EXIT.spawnFailed
+    : exitCodeForError(error);
+  if (json) {
+    const text = new TextDecoder();
+    const result: RunJson = {
+      argv,
+      exitCode,
+      status: output?.status ?? null,
+      timedOut: output?.timedOut ?? false,
+      untilMatched,
+      durationMs: output?.durationMs ?? null,
+      rusage: output?.rusage ?? null,
+      stdout: output ? text.decode(output.stdout) : "",
+      stderr: output ? text.decode(output.stderr) : "",
+      error: error ? { code: error.code, message: error.message } : null,
+    };
+    console.log(JSON.stringify(result));
+  } else if (error) {
+    printError("run", error.message);
+  }
+  return exitCode;
+}
+
+/** Flags → spawn options. Throws `InvalidArgument` (with the fix) on a bad flag. */
+export function parseRunArgs(
+  args: readonly string[],
+): { options: SpawnOptions; json: boolean; until: RegExp | null } | "help" {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      backend: { type: "string" },
+      timeout: { type: "string" },
+      "kill-grace": { type: "string" },
+      "max-output": { type: "string" },
+      fds: { type: "string" },
+      cwd: { type: "string" },
+      env: { type: "string", multiple: true },
+      "clear-env": { type: "boolean" },
+      pgroup: { type: "boolean" },
+      setsid: { type: "boolean" },
+      until: { type: "string" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return "help";
+  if (positionals.length === 0) {
+    throw invalidArgument(
+      "run",
+      "no program given",
+      "write: coreshift run [options] -- program args…",
+    );
+  }
+  const capture = values.json === true || values.until !== undefined;
+  const options: SpawnOptions = {
+    program: positionals[0],
+    args: positionals.slice(1),
+    stdin: "inherit",
+    stdout: capture ? "capture" : "inherit",
+    stderr: values.json ? "capture" : "inherit",
+    pgroup: values.setsid ? "isolated" : values.pgroup ? "leader" : "none",
+  };
+  if (values.backend !== undefined) options.backend = values.backend as Backend;
+  if (values.timeout !== undefined) options.timeoutMs = parseDuration(values.timeout, "--timeout");
+  if (values["kill-grace"] !== undefined) {
+    options.killGraceMs = parseDuration(values["kill-grace"], "--kill-grace");
+    options.cancel = "graceful";
+  }
+  if (values["max-output"] !== undefined) {
+    options.maxOutput = parseSize(values["max-output"], "--max-output");
+  }
+  if (values.fds !== undefined) options.fdPolicy = parseFdPolicy(values.fds);
+  if (values.cwd !== undefined) options.cwd = values.cwd;
+  if (values.env) options.env = parseEnv(values.env);
+  if (values["clear-env"]) options.clearEnv = true;
+  let until: RegExp | null = null;
+  if (values.until !== undefined) {
+    try {
+      until = new RegExp(values.until);
+    } catch (e) {
+      throw invalidArgument("--until", `"${values.until}" is not a regex: ${e}`, "fix the pattern");
+    }
+  }
+  return { options, json: values.json === true, until };
+}
+
+function parseFdPolicy(text: string): FdPolicy {
+  if (text === "cloexec") return "cloexecOnly";
+  if (text === "closefrom3") return "closeFrom3";
+  const m = /^allow=(\d+(?:,\d+)*)$/.exec(text);
+  if (m) return { allow: m[1].split(",").map(Number) };
+  throw invalidArgument(
+    "--fds",
+    `"${text}" is not an fd policy`,
+    "use cloexec, closefrom3 or allow=3,4",
+  );
+}
+
+function parseEnv(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw invalidArgument("--env", `"${pair}" is not K=V`, "write --env NAME=value");
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/**
+ * An earlyExit callback that matches `pattern` against the stdout seen so far (the last 64 KiB,
+ * so a match may span chunks), echoing it as it arrives unless the result is printed as JSON.
+ */
+function untilWatcher(
+  pattern: RegExp,
+  echo: boolean,
+  onMatch: () => void,
+): (chunk: Uint8Array) => boolean {
+  const decoder = new TextDecoder();
+  let seen = "";
+  return (chunk) => {
+    for (let off = 0; echo && off < chunk.length;) {
+      off += Deno.stdout.writeSync(chunk.subarray(off));
+    }
+    seen = (seen + decoder.decode(chunk, { stream: true })).slice(-65536);
+    if (!pattern.test(seen)) return false;
+    onMatch();
+    return true;
+  };
+}

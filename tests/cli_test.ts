@@ -1,0 +1,191 @@
+/**
+ * The `coreshift` CLI, run as a subprocess the way a user runs it: every command, exit codes,
+ * JSON output, bad flags. Under qemu the emulated Deno is given by CORESHIFT_TEST_DENO.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { paint } from "../cli/style.ts";
+import { parseDuration, parseSize } from "../cli/units.ts";
+import { CoreError, spawn } from "../mod.ts";
+import { spawnTest } from "./_harness.ts";
+
+const cli = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
+const deno = Deno.env.get("CORESHIFT_TEST_DENO") ?? Deno.execPath();
+
+interface Ran {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+async function coreshift(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  const out = await new Deno.Command(deno, {
+    args: ["run", "-A", "--no-config", cli, ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+  }).output();
+  const text = new TextDecoder();
+  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
+}
+
+Deno.test("cli: --help on every command, exit 0", async () => {
+  for (const args of [["--help"], ["run", "--help"], ["doctor", "--help"], ["fds", "--help"]]) {
+    const r = await coreshift(args);
+    assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stdout, /usage: coreshift/);
+  }
+});
+
+Deno.test("cli: an unknown command exits 2 and names the fix", async () => {
+  const r = await coreshift(["frobnicate"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command "frobnicate"; try: coreshift --help/);
+});
+
+Deno.test("cli run: exit codes as timeout(1) and env(1) give them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const notExec = `${dir}/script`;
+    await Deno.writeTextFile(notExec, "#!/bin/sh\necho hi\n", { mode: 0o644 });
+    const cases: [string[], number][] = [
+      [["--", "sh", "-c", "exit 3"], 3],
+      [["--timeout", "200ms", "--pgroup", "--", "sleep", "5"], 124],
+      [["--", "no-such-program-coreshift"], 127],
+      [["--", notExec], 126],
+      [["--cwd", "/no/such/dir", "--", "true"], 125],
+      [["--", "sh", "-c", "kill -9 $$"], 137],
+      [["--bogus-flag", "--", "true"], 125],
+      [["--timeout", "soon", "--", "true"], 125],
+    ];
+    for (const [args, code] of cases) {
+      const r = await coreshift(["run", ...args]);
+      assert.equal(r.code, code, `run ${args.join(" ")} → ${r.code}: ${r.stderr}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("cli run: errors go to stderr with the fix", async () => {
+  const r = await coreshift(["run", "--fds", "some", "--", "true"]);
+  assert.equal(r.code, 125);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /use cloexec, closefrom3 or allow=3,4/);
+});
+
+Deno.test("cli run --json: one result object with status, output and usage", async () => {
+  const r = await coreshift([
+    "run",
+    "--json",
+    "--env",
+    "GREETING=hi",
+    "--",
+    "sh",
+    "-c",
+    'echo "$GREETING"; echo e >&2; exit 4',
+  ]);
+  assert.equal(r.code, 4);
+  const result = JSON.parse(r.stdout);
+  assert.deepEqual(result.argv, ["sh", "-c", 'echo "$GREETING"; echo e >&2; exit 4']);
+  assert.equal(result.exitCode, 4);
+  assert.deepEqual(result.status, { kind: "exited", code: 4 });
+  assert.equal(result.stdout, "hi\n");
+  assert.equal(result.stderr, "e\n");
+  assert.equal(result.timedOut, false);
+  assert.equal(typeof result.durationMs, "number");
+  assert.equal(typeof result.rusage.maxRssKiB, "number");
+  assert.equal(result.error, null);
+});
+
+Deno.test("cli run: --clear-env, --fds closefrom3 and a spawn error in JSON", async () => {
+  const env = JSON.parse(
+    (await coreshift(["run", "--json", "--clear-env", "--env", "ONLY=1", "--", "/usr/bin/env"]))
+      .stdout,
+  );
+  assert.equal(env.stdout, "ONLY=1\n");
+  const fds = JSON.parse(
+    (await coreshift(["run", "--json", "--fds", "closefrom3", "--", "sh", "-c", "ls /proc/$$/fd"]))
+      .stdout,
+  );
+  assert.deepEqual(fds.stdout.trim().split("\n").map(Number).sort(), [0, 1, 2]);
+  const missing = await coreshift(["run", "--json", "--", "no-such-program-coreshift"]);
+  assert.equal(missing.code, 127);
+  assert.equal(JSON.parse(missing.stdout).error.code, "ENOENT");
+});
+
+Deno.test("cli run --until: stops the child once its output matched, exit 0", async () => {
+  const started = performance.now();
+  const r = await coreshift([
+    "run",
+    "--pgroup",
+    "--until",
+    "ready",
+    "--",
+    "sh",
+    "-c",
+    "echo ready; sleep 30",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "ready\n");
+  assert.ok(performance.now() - started < 25_000, "the child was not waited for");
+});
+
+Deno.test("cli doctor --json: the report's shape, and the exit code follows the warnings", async () => {
+  const r = await coreshift(["doctor", "--json"]);
+  const report = JSON.parse(r.stdout);
+  for (
+    const key of [
+      "platform",
+      "helper",
+      "backends",
+      "syscalls",
+      "exitSource",
+      "confinement",
+      "termux",
+      "su",
+      "warnings",
+    ]
+  ) {
+    assert.ok(key in report, `doctor --json lacks ${key}`);
+  }
+  assert.equal(typeof report.backends.posixSpawn, "boolean");
+  assert.equal(typeof report.syscalls.pidfd_open, "boolean");
+  assert.equal(r.code, report.warnings.length === 0 ? 0 : 1);
+});
+
+spawnTest("cli fds: this process's fds, and another process's by --pid", async () => {
+  const self = JSON.parse((await coreshift(["fds", "--json"])).stdout);
+  assert.ok(self.some((e: { fd: number }) => e.fd === 0));
+  for (const e of self) assert.deepEqual(Object.keys(e).sort(), ["cloexec", "fd", "target"]);
+  // Our own spawn with closeFrom3: Deno.Command would pass this process's stray fds along.
+  await using child = spawn({ program: "sleep", args: ["30"], fdPolicy: "closeFrom3" });
+  const other = JSON.parse((await coreshift(["fds", "--pid", String(child.pid), "--json"])).stdout);
+  assert.deepEqual(other.map((e: { fd: number }) => e.fd), [0, 1, 2]);
+  assert.equal(other[0].target, "/dev/null");
+  const bad = await coreshift(["fds", "--pid", "abc"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not a process id/);
+});
+
+Deno.test("cli units: durations and sizes, and their errors", () => {
+  assert.equal(parseDuration("5s", "--timeout"), 5000);
+  assert.equal(parseDuration("200ms", "--timeout"), 200);
+  assert.equal(parseDuration("1.5m", "--timeout"), 90_000);
+  assert.equal(parseDuration("2", "--timeout"), 2000);
+  assert.equal(parseSize("1MiB", "--max-output"), 1 << 20);
+  assert.equal(parseSize("64k", "--max-output"), 65536);
+  assert.equal(parseSize("4096", "--max-output"), 4096);
+  assert.throws(() => parseDuration("0s", "--timeout"), CoreError);
+  assert.throws(() => parseSize("lots", "--max-output"), CoreError);
+});
+
+Deno.test("cli style: NO_COLOR leaves text plain", () => {
+  const before = Deno.env.get("NO_COLOR");
+  Deno.env.set("NO_COLOR", "1");
+  try {
+    assert.equal(paint("red", "x", "stderr"), "x");
+  } finally {
+    if (before === undefined) Deno.env.delete("NO_COLOR");
+    else Deno.env.set("NO_COLOR", before);
+  }
+});

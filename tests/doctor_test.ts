@@ -1,0 +1,86 @@
+/** `doctor()` built from injected facts: pretend to be devices this machine is not. */
+import assert from "node:assert/strict";
+import { buildDoctorReport, type DoctorInputs } from "../android/doctor.ts";
+import { CoreError } from "../mod.ts";
+import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import type { Platform } from "../mod.ts";
+
+function bionic(api: number, kernel: readonly [number, number] = [4, 19]): Platform {
+  return {
+    os: "android",
+    libc: "bionic",
+    libcVersion: `api${api}`,
+    arch: "aarch64",
+    androidApi: api,
+    kernel,
+  };
+}
+
+const TERMUX_ENV = {
+  PREFIX: "/data/data/com.termux/files/usr",
+  HOME: "/data/data/com.termux/files/home",
+  PATH: "/data/data/com.termux/files/usr/bin",
+};
+
+function inputs(platform: Platform, over: Partial<DoctorInputs> = {}): DoctorInputs {
+  return {
+    platform,
+    helper: new CoreError(
+      "NativeHelperUnavailable",
+      "load native helper",
+      "no prebuilt for this arch",
+    ),
+    posixSpawn: posixSpawnCaps(platform, () => true),
+    confinement: { seccomp: "filter", filters: 1, noNewPrivs: false },
+    env: TERMUX_ENV,
+    executable: () => false,
+    ...over,
+  };
+}
+
+Deno.test("doctor: Android API 27 without the helper cannot spawn at all, and says what to do", () => {
+  const r = buildDoctorReport(inputs(bionic(27)));
+  assert.deepEqual(r.backends, { vfork: false, fork: false, posixSpawn: false });
+  assert.equal(r.exitSource, "sigchld");
+  assert.equal(r.syscalls.pidfd_open, false);
+  assert.equal(r.syscalls.close_range, false);
+  const problems = r.warnings.map((w) => w.problem).join("\n");
+  assert.match(problems, /native helper is not loaded/);
+  assert.match(problems, /posix_spawn needs Android API 28; this device is API 27/);
+  for (const w of r.warnings) assert.ok(w.fix.length > 0, `no fix for: ${w.problem}`);
+});
+
+Deno.test("doctor: Termux paths, su found on PATH, the phantom-process warning from API 31", () => {
+  const su = "/data/data/com.termux/files/usr/bin/su";
+  const r = buildDoctorReport(inputs(bionic(33, [5, 10]), { executable: (p) => p === su }));
+  assert.deepEqual(r.termux, {
+    prefix: TERMUX_ENV.PREFIX,
+    home: TERMUX_ENV.HOME,
+    tmpdir: `${TERMUX_ENV.PREFIX}/tmp`,
+  });
+  assert.equal(r.su, su);
+  assert.equal(r.exitSource, "pidfd");
+  assert.equal(r.syscalls.close_range, true);
+  assert.equal(r.syscalls.clone3, false);
+  assert.ok(r.warnings.some((w) => /phantom/.test(w.problem)));
+  const r29 = buildDoctorReport(inputs(bionic(29, [5, 10])));
+  assert.equal(r29.exitSource, "sigchld", "API 29 forbids pidfd_open even on a new kernel");
+  assert.ok(!r29.warnings.some((w) => /phantom/.test(w.problem)));
+  assert.equal(r29.su, null);
+});
+
+Deno.test("doctor: Android outside Termux is warned about; glibc Linux is not", () => {
+  const noTermux = buildDoctorReport(inputs(bionic(30), { env: { PATH: "/system/bin" } }));
+  assert.equal(noTermux.termux, null);
+  assert.ok(noTermux.warnings.some((w) => /without Termux/.test(w.problem)));
+  const linux: Platform = {
+    os: "linux",
+    libc: "glibc",
+    libcVersion: "2.36",
+    arch: "x86_64",
+    androidApi: null,
+    kernel: [6, 1],
+  };
+  const r = buildDoctorReport(inputs(linux, { env: { PATH: "/usr/bin" } }));
+  assert.equal(r.warnings.filter((w) => /Termux|phantom/.test(w.problem)).length, 0);
+});
