@@ -13,6 +13,7 @@
  */
 export { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
 export type { PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+export { type AbiCheck, probeAbi } from "./abi_probe.ts";
 export {
   buildDoctorReport,
   doctor,

@@ -3,15 +3,21 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { probeAbi } from "../android/abi_probe.ts";
 import { doctor, type DoctorReport } from "../android/doctor.ts";
+import { libc } from "../ffi/libc.ts";
 import { paint, printError } from "./style.ts";
 
 /** `coreshift doctor --help`. */
-export const DOCTOR_HELP = `usage: coreshift doctor [--json]
+export const DOCTOR_HELP = `usage: coreshift doctor [--json] [--abi-check]
 
 Reports the platform, which spawn backends work, the native helper and its SHA-256, which gated
 syscalls coreshift will make here, seccomp state, Termux and su, and a fix for each problem.
 Exits 0 when nothing needs fixing, 1 when there are warnings.
+
+--abi-check compares coreshift's ABI table for this libc and arch with what the running libc
+and kernel show (struct sizes, epoll_event layout, flags); exits 1 on any mismatch. On Android
+this is the check of the bionic tables, which are otherwise written from headers.
 `;
 
 /** Runs `coreshift doctor`; returns the exit code. */
@@ -20,7 +26,11 @@ export function doctorCommand(args: readonly string[]): number {
   try {
     values = parseArgs({
       args: [...args],
-      options: { json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      options: {
+        json: { type: "boolean" },
+        "abi-check": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     }).values;
   } catch (e) {
     printError("doctor", `${(e as Error).message} (see coreshift doctor --help)`);
@@ -30,9 +40,39 @@ export function doctorCommand(args: readonly string[]): number {
     console.log(DOCTOR_HELP);
     return 0;
   }
+  if (values["abi-check"]) return abiCheck(values.json === true);
   const report = doctor();
   console.log(values.json ? JSON.stringify(report) : formatDoctor(report));
   return report.warnings.length === 0 ? 0 : 1;
+}
+
+function abiCheck(json: boolean): number {
+  const checks = probeAbi();
+  const failed = checks.filter((c) => !c.ok);
+  if (json) console.log(JSON.stringify({ table: `${libc().abi.libc}-${libc().abi.arch}`, checks }));
+  else {
+    console.log(
+      paint("bold", `ABI table ${libc().abi.libc}-${libc().abi.arch} against this machine`),
+    );
+    for (const c of checks) {
+      const mark = c.actual === null
+        ? paint("dim", "n/a ")
+        : c.ok
+        ? paint("green", "ok  ")
+        : paint("red", "FAIL");
+      const rel = c.relation === "atMost" ? "≤" : "=";
+      console.log(
+        `${mark} ${c.name}: table ${c.expected}, seen ${c.actual ?? "not probeable"} (${rel})`,
+      );
+    }
+    if (failed.length) {
+      printError(
+        "doctor",
+        `${failed.length} ABI value(s) differ: do not spawn with this build; report it with this output`,
+      );
+    }
+  }
+  return failed.length === 0 ? 0 : 1;
 }
 
 /** The report as text. */

@@ -10,6 +10,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_TABLES, type AbiTable, type ArchName } from "../ffi/abi/mod.ts";
 import { HELPER_CFLAGS } from "../ffi/native/compile.ts";
+import { probeAbi, probeAbiAgainst } from "../android/abi_probe.ts";
+import { libc } from "../ffi/libc.ts";
+import "./_harness.ts"; // loads libc before any test, so no test is charged with it
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildDir = join(here, ".build");
@@ -154,3 +157,31 @@ for (const target of TARGETS) {
     },
   });
 }
+
+Deno.test("probeAbi: the table in use matches this machine's libc and kernel", () => {
+  const checks = probeAbi();
+  assert.ok(checks.length >= 9);
+  assert.deepEqual(checks.filter((c) => !c.ok), []);
+  assert.ok(checks.filter((c) => c.actual !== null).length >= 8, "most values must be probeable");
+});
+
+Deno.test("probeAbi: a wrong table is caught", () => {
+  const real = libc().abi;
+  const wrong: AbiTable = {
+    ...real,
+    sizes: { ...real.sizes, posixSpawnattr: real.sizes.posixSpawnattr + 8, sigset: 4 },
+    kernel: {
+      ...real.kernel,
+      epollEvent: {
+        ...real.kernel.epollEvent,
+        dataOffset: real.kernel.epollEvent.dataOffset === 4 ? 8 : 4,
+      },
+    },
+  };
+  const failed = probeAbiAgainst(wrong).filter((c) => !c.ok).map((c) => c.name).sort();
+  assert.deepEqual(failed, [
+    "kernel.epollEvent.dataOffset",
+    "sizes.posixSpawnattr",
+    "sizes.sigset",
+  ]);
+});
