@@ -2,10 +2,10 @@
  * `coreshift doctor [--json]`: what works here, and the fix for what does not.
  * @module
  */
-import { parseArgs } from "node:util";
 import { probeAbi } from "../android/abi_probe.ts";
 import { doctor, type DoctorReport } from "../android/doctor.ts";
 import { libc } from "../ffi/libc.ts";
+import { parseFlags } from "./flags.ts";
 import { paint, printError } from "./style.ts";
 
 /** `coreshift doctor --help`. */
@@ -22,24 +22,11 @@ this is the check of the bionic tables, which are otherwise written from headers
 
 /** Runs `coreshift doctor`; returns the exit code. */
 export function doctorCommand(args: readonly string[]): number {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...args],
-      options: {
-        json: { type: "boolean" },
-        "abi-check": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (e) {
-    printError("doctor", `${(e as Error).message} (see coreshift doctor --help)`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(DOCTOR_HELP);
-    return 0;
-  }
+  const values = parseFlags("doctor", args, {
+    json: { type: "boolean" },
+    "abi-check": { type: "boolean" },
+  }, DOCTOR_HELP);
+  if (typeof values === "number") return values;
   if (values["abi-check"]) return abiCheck(values.json === true);
   const report = doctor();
   console.log(values.json ? JSON.stringify(report) : formatDoctor(report));

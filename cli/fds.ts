@@ -3,8 +3,8 @@
  * each points at and whether exec would close it (`FD_CLOEXEC`, from `/proc/<pid>/fdinfo`).
  * @module
  */
-import { parseArgs } from "node:util";
 import { libc } from "../ffi/libc.ts";
+import { parseFlags, USAGE_ERROR } from "./flags.ts";
 import { paint, printError } from "./style.ts";
 
 /** `coreshift fds --help`. */
@@ -41,33 +41,21 @@ export function listFds(pid: number | "self"): FdEntry[] {
 
 /** Runs `coreshift fds`; returns the exit code. */
 export function fdsCommand(args: readonly string[]): number {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...args],
-      options: {
-        pid: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (e) {
-    printError("fds", `${(e as Error).message} (see coreshift fds --help)`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(FDS_HELP);
-    return 0;
-  }
-  if (values.pid !== undefined && !/^[1-9]\d*$/.test(values.pid)) {
-    printError("fds", `--pid "${values.pid}" is not a process id; give a positive number`);
-    return 2;
+  const values = parseFlags("fds", args, {
+    pid: { type: "string" },
+    json: { type: "boolean" },
+  }, FDS_HELP);
+  if (typeof values === "number") return values;
+  const pid = values.pid as string | undefined;
+  if (pid !== undefined && !/^[1-9]\d*$/.test(pid)) {
+    printError("fds", `--pid "${pid}" is not a process id; give a positive number`);
+    return USAGE_ERROR;
   }
   let entries: FdEntry[];
   try {
-    entries = listFds(values.pid === undefined ? "self" : Number(values.pid));
+    entries = listFds(pid === undefined ? "self" : Number(pid));
   } catch (e) {
-    printError("fds", `cannot read /proc/${values.pid}/fd: ${(e as Error).message}`);
+    printError("fds", `cannot read /proc/${pid}/fd: ${(e as Error).message}`);
     return 1;
   }
   if (values.json) {

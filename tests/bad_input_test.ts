@@ -4,6 +4,7 @@ import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { BACKENDS, runWith } from "./_backends.ts";
+import { pretendAndroid } from "./_platforms.ts";
 import { assertCoreError, EMULATED_VFORK, spawnTest } from "./_harness.ts";
 
 const NUL = "a\0b";
@@ -167,33 +168,13 @@ spawnTest("[posixSpawn] rlimits are refused: posix_spawn cannot set them", () =>
 spawnTest(
   "an option this libc cannot do is refused before anything starts (pretend bionic 29)",
   () => {
-    const bionic29 = posixSpawnCaps(
-      {
-        os: "android",
-        libc: "bionic",
-        libcVersion: "api29",
-        arch: "aarch64",
-        androidApi: 29,
-        kernel: [4, 14],
-      },
-      () => true,
-    );
+    const bionic29 = posixSpawnCaps(pretendAndroid(29, { kernel: [4, 14] }), () => true);
     const err = assertCoreError(
       () => planSpawn(validateOptions({ program: "true", cwd: "/" }), "posixSpawn", bionic29),
       "UnsupportedOption",
     );
     assert.match(err.message, /fork/);
-    const bionic27 = posixSpawnCaps(
-      {
-        os: "android",
-        libc: "bionic",
-        libcVersion: "api27",
-        arch: "aarch64",
-        androidApi: 27,
-        kernel: [4, 4],
-      },
-      () => true,
-    );
+    const bionic27 = posixSpawnCaps(pretendAndroid(27, { kernel: [4, 4] }), () => true);
     assertCoreError(
       () => planSpawn(validateOptions({ program: "true" }), "posixSpawn", bionic27),
       "UnsupportedOption",

@@ -153,6 +153,14 @@ Deno.test("cli doctor --json: the report's shape, and the exit code follows the 
   assert.equal(r.code, report.warnings.length === 0 ? 0 : 1);
 });
 
+Deno.test("cli doctor --abi-check: every probed value matches, exit 0", async () => {
+  const r = await coreshift(["doctor", "--abi-check", "--json"]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const { table, checks } = JSON.parse(r.stdout);
+  assert.match(table, /^(glibc|bionic)-(x86_64|aarch64)$/);
+  assert.ok(checks.length >= 9 && checks.every((c: { ok: boolean }) => c.ok));
+});
+
 spawnTest("cli fds: this process's fds, and another process's by --pid", async () => {
   const self = JSON.parse((await coreshift(["fds", "--json"])).stdout);
   assert.ok(self.some((e: { fd: number }) => e.fd === 0));

@@ -4,17 +4,10 @@ import { buildDoctorReport, type DoctorInputs } from "../android/doctor.ts";
 import { CoreError } from "../mod.ts";
 import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import type { Platform } from "../mod.ts";
+import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 
-function bionic(api: number, kernel: readonly [number, number] = [4, 19]): Platform {
-  return {
-    os: "android",
-    libc: "bionic",
-    libcVersion: `api${api}`,
-    arch: "aarch64",
-    androidApi: api,
-    kernel,
-  };
-}
+const bionic = (api: number, kernel: readonly [number, number] = [4, 19]) =>
+  pretendAndroid(api, { kernel });
 
 const TERMUX_ENV = {
   PREFIX: "/data/data/com.termux/files/usr",
@@ -73,14 +66,7 @@ Deno.test("doctor: Android outside Termux is warned about; glibc Linux is not", 
   const noTermux = buildDoctorReport(inputs(bionic(30), { env: { PATH: "/system/bin" } }));
   assert.equal(noTermux.termux, null);
   assert.ok(noTermux.warnings.some((w) => /without Termux/.test(w.problem)));
-  const linux: Platform = {
-    os: "linux",
-    libc: "glibc",
-    libcVersion: "2.36",
-    arch: "x86_64",
-    androidApi: null,
-    kernel: [6, 1],
-  };
+  const linux = pretendGlibc();
   const r = buildDoctorReport(inputs(linux, { env: { PATH: "/usr/bin" } }));
   assert.equal(r.warnings.filter((w) => /Termux|phantom/.test(w.problem)).length, 0);
 });

@@ -5,13 +5,14 @@ import { fdFlags } from "../ffi/fds.ts";
 import { cacheDir, writeAtomic } from "../ffi/native/cache.ts";
 import { buildFromSource, openVerified } from "../ffi/native/loader.ts";
 import { PREBUILT_SHA256 } from "../ffi/native/prebuilt/hashes.ts";
-import { hostPlatform, type Platform } from "../ffi/platform.ts";
+import { hostPlatform } from "../ffi/platform.ts";
 import { childFdWork, helperSpawn } from "../ffi/spawn/helper_spawn.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
 import { hostPosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { probePath } from "./fixtures/build.ts";
 import { runWith } from "./_backends.ts";
+import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 import { assertCoreError, spawnTest, text } from "./_harness.ts";
 
 const probe = probePath();
@@ -110,20 +111,8 @@ spawnTest("[vfork] works with a 1 GiB heap, async work and signal listeners acti
 Deno.test("childFdWork: close_range only where the syscall gate allows it", () => {
   const scan =
     () => [{ fd: 0, cloexec: false }, { fd: 4, cloexec: false }, { fd: 5, cloexec: true }];
-  const linux: Platform = {
-    os: "linux",
-    libc: "glibc",
-    libcVersion: "2.36",
-    arch: "x86_64",
-    androidApi: null,
-    kernel: [6, 1],
-  };
-  const android = (api: number): Platform => ({
-    ...linux,
-    os: "android",
-    libc: "bionic",
-    androidApi: api,
-  });
+  const linux = pretendGlibc();
+  const android = (api: number) => pretendAndroid(api, { kernel: [6, 1] });
   const closeFrom3 = { kind: "closeFrom3" } as const;
   assert.deepEqual(childFdWork(closeFrom3, linux, scan), { closeRange: true, close: [], keep: [] });
   assert.deepEqual(childFdWork(closeFrom3, android(33), scan), {

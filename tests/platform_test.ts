@@ -2,30 +2,14 @@ import assert from "node:assert/strict";
 import { SYSCALL_GATES, syscallAllowed } from "../android/mod.ts";
 import { ABI_TABLES, abiFor } from "../ffi/abi/mod.ts";
 import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platform.ts";
+import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 import { posixSpawnCaps, type SpawnSymbol } from "../ffi/spawn/capabilities.ts";
 import { planPosixSpawnCall, type PosixSpawnCallInput } from "../ffi/spawn/posix_spawn_call.ts";
 import { decodeWaitStatus, shellExitCode } from "../mod.ts";
 
-function android(api: number, arch: "aarch64" | "x86_64" = "aarch64"): Platform {
-  return {
-    os: "android",
-    libc: "bionic",
-    libcVersion: `api${api}`,
-    arch,
-    androidApi: api,
-    kernel: [5, 10],
-  };
-}
-function glibc(version: string): Platform {
-  return {
-    os: "linux",
-    libc: "glibc",
-    libcVersion: version,
-    arch: "x86_64",
-    androidApi: null,
-    kernel: [6, 1],
-  };
-}
+const android = (api: number, arch: "aarch64" | "x86_64" = "aarch64") =>
+  pretendAndroid(api, { arch });
+const glibc = (version: string) => pretendGlibc(version);
 const allSymbols = () => true;
 const symbolsUpTo = (present: SpawnSymbol[]) => (s: SpawnSymbol) => present.includes(s);
 
