@@ -70,19 +70,15 @@ export function probeAbiAgainst(t: AbiTable): AbiCheck[] {
     s.__errno_location ? "__errno_location" : s.__errno ? "__errno" : "none",
   );
   check("sizes.sigset", t.sizes.sigset, bytesWritten((b) => s.sigfillset(b)), "atMost");
-  const attrInit = s.posix_spawnattr_init;
-  const attrDestroy = s.posix_spawnattr_destroy;
   check(
     "sizes.posixSpawnattr",
     t.sizes.posixSpawnattr,
-    attrInit && attrDestroy ? bytesWritten((b) => attrInit(b), (b) => attrDestroy(b)) : null,
+    initSize(s.posix_spawnattr_init, s.posix_spawnattr_destroy),
   );
-  const faInit = s.posix_spawn_file_actions_init;
-  const faDestroy = s.posix_spawn_file_actions_destroy;
   check(
     "sizes.posixSpawnFileActions",
     t.sizes.posixSpawnFileActions,
-    faInit && faDestroy ? bytesWritten((b) => faInit(b), (b) => faDestroy(b)) : null,
+    initSize(s.posix_spawn_file_actions_init, s.posix_spawn_file_actions_destroy),
   );
   const epoll = probeEpollEvent(c);
   check("kernel.epollEvent.dataOffset", t.kernel.epollEvent.dataOffset, epoll.dataOffset);
@@ -95,6 +91,14 @@ export function probeAbiAgainst(t: AbiTable): AbiCheck[] {
     flags.cloexec,
   );
   return checks;
+}
+
+/** The size an `init`/`destroy` pair fills in, or null where the libc lacks them. */
+function initSize(
+  init: ((b: Uint8Array) => unknown) | null,
+  destroy: ((b: Uint8Array) => unknown) | null,
+): number | null {
+  return init && destroy ? bytesWritten(init, destroy) : null;
 }
 
 /**

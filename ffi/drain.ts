@@ -4,8 +4,7 @@
  * chunk); past the budget they go to a scratch buffer and are counted, not kept.
  * @module
  */
-import { sysError } from "./errors.ts";
-import { libc } from "./libc.ts";
+import { readSome, writeSome } from "./fds.ts";
 
 /** Bytes read or written per syscall. */
 export const CHUNK = 64 * 1024;
@@ -48,7 +47,6 @@ export class StreamCapture {
    * capture buffer, which doubles as needed. The returned chunk is never written over later.
    */
   readOnce(fd: number): ReadResult {
-    const c = libc();
     const want = Math.min(CHUNK, this.#budget.remaining);
     if (want > 0 && this.#len > 0 && this.#buf.length - this.#len < want) {
       const grown = new Uint8Array(Math.max(this.#len + want, this.#buf.length * 2));
@@ -59,14 +57,8 @@ export class StreamCapture {
     const target = direct
       ? this.#buf.subarray(this.#len, this.#len + want)
       : scratch.subarray(0, Math.max(want, 0) || CHUNK);
-    for (;;) {
-      const n = Number(c.symbols.read(fd, target, BigInt(target.length)));
-      if (n >= 0) return this.#accept(n, want, direct);
-      const e = c.errno();
-      const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
-      if (e === EAGAIN) return "again";
-      if (e !== EINTR) throw sysError("read child output", e);
-    }
+    const n = readSome(fd, target, "read child output");
+    return n === "again" ? n : this.#accept(n, want, direct);
   }
 
   /** The captured bytes. */
@@ -107,21 +99,11 @@ export class StdinFeeder {
 
   /** Writes one chunk to non-blocking `fd`. EPIPE means the child closed stdin early: not an error. */
   writeOnce(fd: number): FeedResult {
-    const c = libc();
-    const { EAGAIN, EINTR, EPIPE } = c.abi.kernel.common.errno;
-    for (;;) {
-      const end = Math.min(this.#data.length, this.#offset + CHUNK);
-      const n = Number(
-        c.symbols.write(fd, this.#data.subarray(this.#offset, end), BigInt(end - this.#offset)),
-      );
-      if (n >= 0) {
-        this.#offset += n;
-        return this.done ? "done" : "more";
-      }
-      const e = c.errno();
-      if (e === EAGAIN) return "again";
-      if (e === EPIPE) return "childClosed";
-      if (e !== EINTR) throw sysError("write child stdin", e);
-    }
+    const end = Math.min(this.#data.length, this.#offset + CHUNK);
+    const n = writeSome(fd, this.#data.subarray(this.#offset, end), "write child stdin");
+    if (n === "again") return "again";
+    if (n === "closed") return "childClosed";
+    this.#offset += n;
+    return this.done ? "done" : "more";
   }
 }

@@ -132,3 +132,37 @@ export function growPipe(fd: number, bytes: number): boolean {
   const c = libc();
   return c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_SETPIPE_SZ, bytes) >= 0;
 }
+
+/**
+ * One `read` from non-blocking `fd` into `target`: the byte count (0 at EOF), or `"again"` when
+ * the pipe is empty for now. EINTR is retried; any other error is thrown as a `CoreError`.
+ */
+export function readSome(fd: number, target: Uint8Array, op: string): number | "again" {
+  const c = libc();
+  const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
+  for (;;) {
+    const n = Number(c.symbols.read(fd, target, BigInt(target.length)));
+    if (n >= 0) return n;
+    const e = c.errno();
+    if (e === EAGAIN) return "again";
+    if (e !== EINTR) throw sysError(op, e);
+  }
+}
+
+/**
+ * One `write` of `data` to non-blocking `fd`: the byte count, `"again"` when the pipe is full,
+ * or `"closed"` (EPIPE) when nobody reads it any more. EINTR is retried; any other error is
+ * thrown as a `CoreError`.
+ */
+export function writeSome(fd: number, data: Uint8Array, op: string): number | "again" | "closed" {
+  const c = libc();
+  const { EAGAIN, EINTR, EPIPE } = c.abi.kernel.common.errno;
+  for (;;) {
+    const n = Number(c.symbols.write(fd, data, BigInt(data.length)));
+    if (n >= 0) return n;
+    const e = c.errno();
+    if (e === EAGAIN) return "again";
+    if (e === EPIPE) return "closed";
+    if (e !== EINTR) throw sysError(op, e);
+  }
+}

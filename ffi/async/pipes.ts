@@ -5,7 +5,7 @@
  */
 import { type CoreError, sysError } from "../errors.ts";
 import { CHUNK } from "../drain.ts";
-import { closeFd, growPipe } from "../fds.ts";
+import { closeFd, growPipe, readSome, writeSome } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { unwatch, watch } from "./fd_poller.ts";
 
@@ -95,23 +95,20 @@ export class PipeReader {
 
   /** Reads until the pipe is empty, at EOF, closed by a handler, or (unless `all`) paused. */
   #readAvailable(all = false): void {
-    const c = libc();
-    const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
     while (this.#fd >= 0) {
       const want = this.#grown ? scratch.length : CHUNK; // never more than this pipe can hold
-      const n = Number(c.symbols.read(this.#fd, scratch, BigInt(want)));
-      if (n > 0) {
-        const full = n === want;
-        this.#events.data(scratch.slice(0, n));
-        if (!full) return; // a short read: the pipe is empty for now
-        if (!this.#grown) this.#grow();
-        if (this.#token < 0 && !all) return; // paused by the data handler
-        continue;
+      let n: number | "again";
+      try {
+        n = readSome(this.#fd, scratch.subarray(0, want), this.#op);
+      } catch (e) {
+        return this.close(e as CoreError);
       }
+      if (n === "again") return;
       if (n === 0) return this.close();
-      const e = c.errno();
-      if (e === EAGAIN) return;
-      if (e !== EINTR) return this.close(sysError(this.#op, e));
+      this.#events.data(scratch.slice(0, n));
+      if (n < want) return; // a short read: the pipe is empty for now
+      if (!this.#grown) this.#grow();
+      if (this.#token < 0 && !all) return; // paused by the data handler
     }
   }
 }
@@ -174,26 +171,25 @@ export class PipeWriter {
 
   /** Writes queued chunks until done or the pipe is full (then waits for it to drain). */
   #flush(): void {
-    const c = libc();
-    const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
     while (this.#queue.length > 0 && this.#fd >= 0) {
       const head = this.#queue[0];
-      const rest = head.chunk.subarray(head.offset, head.offset + CHUNK);
-      const n = Number(c.symbols.write(this.#fd, rest, BigInt(rest.length)));
-      if (n >= 0) {
-        head.offset += n;
-        if (head.offset < head.chunk.length) continue;
-        this.#queue.shift();
-        head.resolve();
-        continue;
+      let n: number | "again" | "closed";
+      try {
+        n = writeSome(this.#fd, head.chunk.subarray(head.offset, head.offset + CHUNK), this.#op);
+      } catch (e) {
+        return this.close(e as CoreError);
       }
-      const e = c.errno();
-      if (e === EINTR) continue;
-      if (e === EAGAIN) {
+      if (n === "again") {
         if (this.#token < 0) this.#token = watch(this.#fd, "write", () => this.#flush());
         return;
       }
-      return this.close(sysError(this.#op, e)); // EPIPE: the child closed its stdin
+      if (n === "closed") { // the child closed its stdin
+        return this.close(sysError(this.#op, libc().abi.kernel.common.errno.EPIPE));
+      }
+      head.offset += n;
+      if (head.offset < head.chunk.length) continue;
+      this.#queue.shift();
+      head.resolve();
     }
     if (this.#token >= 0) {
       unwatch(this.#fd, this.#token);

@@ -24,7 +24,9 @@ export interface Started {
 
 /** Starts a child for `options`; throws `CoreError` with nothing half-made left behind. */
 export function startChild(options: SpawnOptions, mode: RunMode): Started {
-  const { plan, stdio, startedAt } = prepare(options, mode);
+  const plan = planFor(options, mode);
+  const startedAt = performance.now();
+  const stdio = ChildStdio.open(plan);
   let pid: number;
   try {
     pid = plan.backend === "posixSpawn"
@@ -48,8 +50,7 @@ export function startChildOnThread(
   options: SpawnOptions,
   slot: () => Promise<() => void>,
 ): Promise<Started> {
-  const valid = validateOptions(options, "async");
-  const plan = planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
+  const plan = planFor(options, "async");
   return slot().then(async (release) => {
     const startedAt = performance.now();
     let stdio: ChildStdio | null = null;
@@ -69,9 +70,8 @@ export function startChildOnThread(
   });
 }
 
-function prepare(options: SpawnOptions, mode: RunMode) {
+/** Options → plan: validated, backend chosen, program resolved; nothing is opened yet. */
+function planFor(options: SpawnOptions, mode: RunMode): SpawnPlan {
   const valid = validateOptions(options, mode);
-  const plan = planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
-  const startedAt = performance.now();
-  return { plan, stdio: ChildStdio.open(plan), startedAt };
+  return planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
 }
