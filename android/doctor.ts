@@ -10,7 +10,11 @@ import { nativeHelperStatus } from "../ffi/native/loader.ts";
 import type { NativeHelper } from "../ffi/native/loader.ts";
 import { hostPlatform, type Platform } from "../ffi/platform.ts";
 import { hostPosixSpawnCaps, type PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { type PhantomKiller, phantomKiller } from "./phantom.ts";
+import { detectSu } from "./root.ts";
+import type { SuInfo } from "./su.ts";
 import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
+import { type TermuxDirs, termuxDirs } from "./termux.ts";
 
 /** Everything the report is built from. */
 export interface DoctorInputs {
@@ -22,10 +26,12 @@ export interface DoctorInputs {
   readonly posixSpawn: PosixSpawnCaps;
   /** Seccomp state of this process. */
   readonly confinement: Confinement;
-  /** The environment (for Termux's PREFIX, HOME, TMPDIR, PATH). */
+  /** The environment (for Termux's PREFIX, HOME, TMPDIR). */
   readonly env: Readonly<Record<string, string>>;
-  /** Whether a path exists and is executable. */
-  readonly executable: (path: string) => boolean;
+  /** The `su` found and its flavour, or null. */
+  readonly su: SuInfo | null;
+  /** Android 12+'s phantom process killer settings, or null where there is none. */
+  readonly phantomKiller: PhantomKiller | null;
 }
 
 /** A problem and how to fix it. */
@@ -62,16 +68,14 @@ export interface DoctorReport {
   /** Seccomp mode and no_new_privs. */
   readonly confinement: Confinement;
   /** Termux's directories when running inside Termux, else null. */
-  readonly termux:
-    | { readonly prefix: string; readonly home: string; readonly tmpdir: string }
-    | null;
-  /** The first `su` found on PATH or in the usual places, or null. */
-  readonly su: string | null;
+  readonly termux: TermuxDirs | null;
+  /** The `su` found (PATH, then the usual places) and its flavour, or null. */
+  readonly su: SuInfo | null;
+  /** Android 12+'s phantom process killer, or null where there is none. */
+  readonly phantomKiller: PhantomKiller | null;
   /** Problems found, each with its fix; empty when all is well. */
   readonly warnings: readonly DoctorWarning[];
 }
-
-const SU_PLACES = ["/system/bin/su", "/system/xbin/su", "/sbin/su", "/debug_ramdisk/su"];
 
 /** Builds the report from `inputs` (pure: no I/O of its own). */
 export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
@@ -98,22 +102,22 @@ export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
       name,
     ) => [name, syscallAllowed(name, platform)]),
   ) as Record<GatedSyscall, boolean>;
-  const prefix = env.PREFIX?.includes("/com.termux/") ? env.PREFIX : null;
-  const termux = prefix
-    ? { prefix, home: env.HOME ?? `${prefix}/../home`, tmpdir: env.TMPDIR ?? `${prefix}/tmp` }
-    : null;
+  const termux = termuxDirs(env);
   if (platform.os === "android" && !termux) {
     warnings.push({
       problem: "Android without Termux's PREFIX: program lookup and shebangs use system paths only",
       fix: "run inside Termux, or pass absolute program paths",
     });
   }
-  const pathDirs = (env.PATH ?? "").split(":").filter((d) => d.startsWith("/"));
-  const su = [...pathDirs.map((d) => `${d}/su`), ...SU_PLACES].find(inputs.executable) ?? null;
-  if (platform.os === "android" && (platform.androidApi ?? 0) >= 31) {
+  const killer = inputs.phantomKiller;
+  if (killer && killer.active !== false) {
+    const limit = killer.maxPhantomProcesses ?? 32;
     warnings.push({
-      problem: "Android 12+ kills 'phantom' processes beyond 32 across apps",
-      fix: "adb shell device_config put activity_manager max_phantom_processes 2147483647",
+      problem: killer.active === null
+        ? "Android 12+ may kill child processes beyond 32 across apps (its settings were unreadable here)"
+        : `Android 12+ kills child processes beyond ${limit} across apps (phantom process killer)`,
+      fix: "Developer options → Disable child process restrictions (Android 14+), or " +
+        "adb shell device_config put activity_manager max_phantom_processes 2147483647",
     });
   }
   return {
@@ -126,7 +130,8 @@ export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
     exitSource: syscalls.pidfd_open ? "pidfd" : "sigchld",
     confinement: inputs.confinement,
     termux,
-    su,
+    su: inputs.su,
+    phantomKiller: killer,
     warnings,
   };
 }
@@ -148,12 +153,7 @@ export function doctor(): DoctorReport {
     posixSpawn: hostPosixSpawnCaps(),
     confinement: confinement(),
     env: Deno.env.toObject(),
-    executable: (path) => {
-      try {
-        return (Deno.statSync(path).mode ?? 0) & 0o111 ? true : false;
-      } catch {
-        return false;
-      }
-    },
+    su: detectSu(),
+    phantomKiller: phantomKiller(hostPlatform().androidApi),
   });
 }

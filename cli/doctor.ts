@@ -84,7 +84,16 @@ export function formatDoctor(r: DoctorReport): string {
     (r.confinement.filters === null ? "" : ` (${r.confinement.filters} filters)`) +
     (r.confinement.noNewPrivs ? ", no_new_privs" : ""),
     `termux     ${r.termux ? r.termux.prefix : "no"}`,
-    `su         ${r.su ?? "not found"}`,
+    `su         ${
+      r.su ? `${r.su.path} (${r.su.flavour}${r.su.version ? ` ${r.su.version}` : ""})` : "not found"
+    }`,
+    ...(r.phantomKiller
+      ? [
+        `phantom    ${
+          r.phantomKiller.active === null ? "unknown" : r.phantomKiller.active ? "active" : "off"
+        } (max ${r.phantomKiller.maxPhantomProcesses ?? "default 32"})`,
+      ]
+      : []),
   ];
   for (const w of r.warnings) {
     lines.push(`${paint("yellow", "warning")}    ${w.problem}\n           fix: ${w.fix}`);

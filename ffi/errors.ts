@@ -23,7 +23,9 @@ export type NamedErrorCode =
   /** A `ProcessRegistry` refused: its background limit is reached. */
   | "BackgroundLimit"
   /** A registry handle that does not exist or was released. */
-  | "UnknownHandle";
+  | "UnknownHandle"
+  /** Running as root was asked for, but no `su` was found, or it refused. */
+  | "RootUnavailable";
 
 /** An errno name such as `"ENOENT"`, or `"ERRNO_<n>"` for a number outside the table. */
 export type ErrnoCode = `E${string}`;

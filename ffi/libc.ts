@@ -5,6 +5,7 @@
  */
 import { abiFor, type AbiTable, type ArchName, type LibcName } from "./abi/mod.ts";
 import { CoreError } from "./errors.ts";
+import { PROPERTY_SYMBOLS, propertyReader } from "./properties.ts";
 
 /** Every libc function coreshift calls. Symbols that only some libcs have are optional. */
 const SYMBOLS = {
@@ -77,7 +78,7 @@ const SYMBOLS = {
   __errno_location: { parameters: [], result: "pointer", optional: true },
   __errno: { parameters: [], result: "pointer", optional: true },
   gnu_get_libc_version: { parameters: [], result: "pointer", optional: true },
-  __system_property_get: { parameters: ["buffer", "buffer"], result: "i32", optional: true },
+  ...PROPERTY_SYMBOLS,
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The opened libc's functions. Optional ones are `null` where the libc lacks them. */
@@ -161,7 +162,7 @@ function openLibc(): Libc {
 /** glibc exports `gnu_get_libc_version`; bionic exports the system-property API. */
 function identify(s: LibcSymbols): LibcName | undefined {
   if (s.gnu_get_libc_version) return "glibc";
-  if (s.__system_property_get && s.__errno) return "bionic";
+  if (s.__system_property_get && s.__errno) return "bionic"; // every API level has _get
   return undefined;
 }
 
@@ -170,11 +171,8 @@ function glibcVersion(s: LibcSymbols): string {
   return p ? Deno.UnsafePointerView.getCString(p) : "unknown";
 }
 
-/** `ro.build.version.sdk`; bionic's property values are at most 92 bytes (PROP_VALUE_MAX). */
+/** `ro.build.version.sdk` through bionic's property API. */
 export function bionicApiLevel(s: LibcSymbols): number | undefined {
-  if (!s.__system_property_get) return undefined;
-  const value = new Uint8Array(92);
-  const len = s.__system_property_get(new TextEncoder().encode("ro.build.version.sdk\0"), value);
-  const api = Number(new TextDecoder().decode(value.subarray(0, Math.max(0, len))));
+  const api = Number(propertyReader(s)?.("ro.build.version.sdk") ?? NaN);
   return Number.isInteger(api) && api > 0 ? api : undefined;
 }

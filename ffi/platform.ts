@@ -6,10 +6,14 @@
  */
 import type { ArchName, LibcName } from "./abi/mod.ts";
 import { libc } from "./libc.ts";
+import { getpropReader, type PropertyReader } from "./properties.ts";
 
 /** The facts coreshift's choices depend on. */
 export interface Platform {
-  /** `"android"` for bionic Deno (Termux); `"linux"` otherwise. */
+  /**
+   * `"android"` on an Android device: bionic Deno (Termux), or a glibc Deno that finds
+   * `/system/bin/getprop` (glibc-runner, proot). The app seccomp filter applies to both.
+   */
   readonly os: "linux" | "android";
   /** Which C library this Deno is linked against. */
   readonly libc: LibcName;
@@ -25,22 +29,55 @@ export interface Platform {
 
 let cached: Platform | undefined;
 
+/** Where Android keeps `getprop`; its presence marks a glibc Deno running on Android. */
+export const SYSTEM_GETPROP = "/system/bin/getprop";
+
 /** The platform this process runs on, detected once. */
 export function hostPlatform(): Platform {
-  return cached ??= detect();
-}
-
-function detect(): Platform {
+  if (cached) return cached;
   const c = libc();
-  const api = c.name === "bionic" ? Number(c.version.slice(3)) || null : null;
-  return {
-    os: c.name === "bionic" ? "android" : "linux",
+  return cached = platformFrom({
     libc: c.name,
     libcVersion: c.version,
     arch: c.abi.arch,
-    androidApi: api,
-    kernel: parseKernelRelease(Deno.osRelease()),
-  };
+    osRelease: Deno.osRelease(),
+    androidProperties: () => c.name === "bionic" ? null : getpropReader(SYSTEM_GETPROP),
+  });
+}
+
+/** What {@linkcode platformFrom} decides from; tests pass pretend values. */
+export interface HostFacts {
+  /** The C library Deno is linked against. */
+  readonly libc: LibcName;
+  /** glibc: `"2.36"`; bionic: `"api<N>"`. */
+  readonly libcVersion: string;
+  /** CPU architecture. */
+  readonly arch: ArchName;
+  /** `uname -r`. */
+  readonly osRelease: string;
+  /**
+   * For a glibc Deno: Android's properties through `getprop` when this is an Android device
+   * (`"unreadable"` when getprop exists but could not run), else null. Not called for bionic,
+   * whose libc answers directly.
+   */
+  readonly androidProperties: () => PropertyReader | "unreadable" | null;
+}
+
+/**
+ * The platform from `facts`. On a glibc Deno that finds Android but cannot read the API level,
+ * the level stays null: every seccomp gate then stays closed, the safe way to be wrong.
+ */
+export function platformFrom(facts: HostFacts): Platform {
+  const kernel = parseKernelRelease(facts.osRelease);
+  const base = { libc: facts.libc, libcVersion: facts.libcVersion, arch: facts.arch, kernel };
+  if (facts.libc === "bionic") {
+    const api = Number(facts.libcVersion.slice(3));
+    return { ...base, os: "android", androidApi: Number.isInteger(api) && api > 0 ? api : null };
+  }
+  const properties = facts.androidProperties();
+  if (properties === null) return { ...base, os: "linux", androidApi: null };
+  const api = properties === "unreadable" ? NaN : Number(properties("ro.build.version.sdk"));
+  return { ...base, os: "android", androidApi: Number.isInteger(api) && api > 0 ? api : null };
 }
 
 /** `"6.1.0-18-amd64"` → `[6, 1]`; unparsable → `[0, 0]` (gates then stay closed). */

@@ -112,6 +112,14 @@ export interface SpawnOptions {
   rlimits?: Partial<Record<RlimitName, Rlimit>>;
   /** Cancels the child per `cancel` when aborted (`spawn()` only). */
   signal?: AbortSignal;
+  /**
+   * Termux's `$PREFIX` (an absolute path): the program search also tries `/system/bin`, and a
+   * script whose `#!` names `/bin/…`, `/usr/bin/…` (like `/usr/bin/env`) runs through the
+   * `$PREFIX/bin` equivalent, which `libtermux-exec` would do for libc's exec but not for ours.
+   * Default: Termux's own prefix when running inside Termux on Android, none elsewhere; `null`
+   * turns it off.
+   */
+  termuxPrefix?: string | null;
 }
 
 /** Defaults applied by validation. */
@@ -147,4 +155,5 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "backend",
   "rlimits",
   "signal",
+  "termuxPrefix",
 ]);

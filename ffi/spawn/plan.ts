@@ -10,7 +10,10 @@ import { libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
 import type { Backend } from "./options.ts";
 import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
+import { termuxScriptExec } from "./shebang.ts";
 import type { ValidOptions } from "./validate.ts";
+import { termuxDirs, termuxSearchPath } from "../../android/termux.ts";
+import { hostPlatform } from "../platform.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
 export interface SpawnPlan extends ValidOptions {
@@ -41,14 +44,36 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
     assertPosixSpawnSupports(valid, caps);
     if (valid.cwd) assertDirectory(valid.cwd);
   }
-  const path = resolveProgram(valid.program, valid.cwd, () => searchPathFor(valid), viaPosixSpawn);
+  const prefix = valid.termuxPrefix === "auto" ? hostTermuxPrefix() : valid.termuxPrefix;
+  const searchPath = () => {
+    const path = childPath(valid);
+    if (!prefix) return path ?? DEFAULT_PATH;
+    return encoder.encode(termuxSearchPath(path && decoder.decode(path), prefix));
+  };
+  const path = resolveProgram(valid.program, valid.cwd, searchPath, viaPosixSpawn);
+  const argv = [valid.argv0, ...valid.args];
+  const script = prefix ? termuxScriptExec(path, argv, prefix) : null;
   return {
     ...valid,
     backend,
-    path: cString(path),
-    argv: cStringArray([valid.argv0, ...valid.args]),
+    path: cString(script?.path ?? path),
+    argv: cStringArray(script?.argv ?? argv),
     envp: buildEnv(valid),
   };
+}
+
+let termuxPrefixCache: string | null | undefined;
+
+/** Termux's prefix when this process runs inside Termux on Android, read once. */
+function hostTermuxPrefix(): string | null {
+  if (termuxPrefixCache !== undefined) return termuxPrefixCache;
+  const env = (name: string) => {
+    const value = getenvBytes(name);
+    return value && decoder.decode(value);
+  };
+  return termuxPrefixCache = hostPlatform().os === "android"
+    ? termuxDirs({ PREFIX: env("PREFIX"), TERMUX_VERSION: env("TERMUX_VERSION") })?.prefix ?? null
+    : null;
 }
 
 /** Refuses, with the way out named, what this libc's posix_spawn cannot do. */
@@ -76,12 +101,12 @@ function assertDirectory(cwd: Uint8Array): void {
   }
 }
 
-/** PATH as the child will see it decides the search, like execvpe. */
-function searchPathFor(valid: ValidOptions): Uint8Array {
+/** PATH as the child will see it decides the search, like execvpe; undefined when it has none. */
+function childPath(valid: ValidOptions): Uint8Array | undefined {
   const fromEnv = valid.env?.get("PATH");
   if (fromEnv) return fromEnv;
-  if (valid.clearEnv) return DEFAULT_PATH;
-  return getenvBytes("PATH") ?? DEFAULT_PATH;
+  if (valid.clearEnv) return undefined;
+  return getenvBytes("PATH");
 }
 
 function getenvBytes(name: string): Uint8Array | undefined {

@@ -48,6 +48,8 @@ export interface ValidOptions {
   readonly backend: Backend | null;
   readonly rlimits: readonly ValidRlimit[];
   readonly signal: AbortSignal | null;
+  /** Termux prefix for lookup and `#!` rewriting; `"auto"` detects it at plan time. */
+  readonly termuxPrefix: string | null | "auto";
 }
 
 /**
@@ -130,6 +132,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     backend: validateBackend(options.backend),
     rlimits: validateRlimits(options.rlimits),
     signal: validateSignal(options.signal),
+    termuxPrefix: validateTermuxPrefix(options.termuxPrefix),
   };
   if (valid.earlyExit && valid.stdout !== "capture") {
     throw invalidArgument(
@@ -337,4 +340,17 @@ function positiveMs(value: unknown, name: string): number {
 function nonNegativeMs(value: unknown, name: string): number {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
   throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms ≥ 0");
+}
+
+function validateTermuxPrefix(value: unknown): string | null | "auto" {
+  if (value === undefined) return "auto";
+  if (value === null) return null;
+  if (typeof value !== "string" || !value.startsWith("/") || value.includes("\0")) {
+    throw invalidArgument(
+      "validate termuxPrefix",
+      `termuxPrefix must be an absolute path or null, got ${JSON.stringify(value)}`,
+      "pass Termux's $PREFIX (e.g. /data/data/com.termux/files/usr), or null to turn it off",
+    );
+  }
+  return value.replace(/\/+$/, "");
 }
