@@ -6,8 +6,7 @@
  * injected inputs, so tests can be any device.
  * @module
  */
-import { type SeccompMode } from "../ffi/confinement.ts";
-import { confinement } from "../ffi/confinement.ts";
+import { confinement, type SeccompMode } from "../ffi/confinement.ts";
 import { libc } from "../ffi/libc.ts";
 import { hostPlatform, type Platform, SYSTEM_GETPROP } from "../ffi/platform.ts";
 import { getpropReader, type PropertyReader, propertyReader } from "../ffi/properties.ts";

@@ -12,9 +12,15 @@ export class NoCompilerError extends Error {}
  * Compiles `source` to an executable in `outDir` (reused while the source and flags are
  * unchanged) and returns its path. Writes atomically, so parallel runs never see half a file.
  */
-export function buildC(source: string, outDir: string, flags: readonly string[] = []): string {
+export function buildC(
+  source: string,
+  outDir: string,
+  flags: readonly string[] = [],
+  compiler = "cc",
+): string {
   const text = Deno.readFileSync(source);
-  const tag = fnv1a([...text, ...new TextEncoder().encode(flags.join(" "))]).toString(16);
+  const tag = fnv1a([...text, ...new TextEncoder().encode(`${compiler} ${flags.join(" ")}`)])
+    .toString(16);
   const out = join(outDir, `${basename(source, ".c")}-${tag}`);
   try {
     Deno.statSync(out);
@@ -24,13 +30,14 @@ export function buildC(source: string, outDir: string, flags: readonly string[] 
   const tmp = `${out}.${Deno.pid}.tmp`;
   let result: Deno.CommandOutput;
   try {
-    result = new Deno.Command("cc", { args: ["-O2", ...flags, "-o", tmp, source] }).outputSync();
+    result = new Deno.Command(compiler, { args: ["-O2", ...flags, "-o", tmp, source] })
+      .outputSync();
   } catch (e) {
-    throw new NoCompilerError(`no C compiler (cc) here: ${(e as Error).message}`);
+    throw new NoCompilerError(`no C compiler (${compiler}) here: ${(e as Error).message}`);
   }
   if (!result.success) {
     throw new NoCompilerError(
-      `cc failed for ${source}: ${new TextDecoder().decode(result.stderr)}`,
+      `${compiler} failed for ${source}: ${new TextDecoder().decode(result.stderr)}`,
     );
   }
   Deno.renameSync(tmp, out);

@@ -17,7 +17,7 @@ export const EXIT = {
 } as const;
 
 /** The code for a finished child. */
-export function exitCodeForOutput(output: Output): number {
+export function exitCodeForOutput(output: Pick<Output, "timedOut" | "status">): number {
   return output.timedOut ? EXIT.timeout : shellExitCode(output.status);
 }
 

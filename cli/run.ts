@@ -9,6 +9,7 @@ import type { Backend, FdPolicy, SpawnOptions } from "../ffi/spawn/options.ts";
 import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
 import { runSync } from "../ffi/spawn/run_sync.ts";
 import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
+import { type RootFlags, runRootCommand } from "./run_root.ts";
 import { printError } from "./style.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
@@ -31,6 +32,10 @@ options:
   --pgroup                          the child leads a new process group; kills reach the group
   --setsid                          the child leads a new session (implies a group)
   --until REGEX                     stop the child once its stdout matches (exit 0 if it did)
+  --as-root                         run through su (Magisk, KernelSU, AOSP); a timeout kills
+                                    the root command's whole group; output is printed at the end
+  --mount-master                    with --as-root: the global mount namespace (su -M)
+  --preserve-env                    with --as-root: keep this environment (su -p)
   --json                            capture output and print one JSON result on stdout
   -h, --help                        this text
 `;
@@ -51,8 +56,8 @@ export interface RunJson {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
-/** Runs `coreshift run` with the arguments after `run`; returns the exit code. */
-export function runCommand(args: readonly string[]): number {
+/** Runs `coreshift run` with the arguments after `run`; resolves to the exit code. */
+export function runCommand(args: readonly string[]): number | Promise<number> {
   let parsed;
   try {
     parsed = parseRunArgs(args);
@@ -64,8 +69,9 @@ export function runCommand(args: readonly string[]): number {
     console.log(RUN_HELP);
     return 0;
   }
-  const { options, json, until } = parsed;
+  const { options, json, until, root } = parsed;
   const argv = [String(options.program), ...(options.args ?? []).map(String)];
+  if (root) return runRootCommand(argv, options, root, json);
   let untilMatched = false;
   if (until) {
     options.earlyExit = untilWatcher(until, !json, () => untilMatched = true);
@@ -111,7 +117,7 @@ export function runCommand(args: readonly string[]): number {
 /** Flags → spawn options. Throws `InvalidArgument` (with the fix) on a bad flag. */
 export function parseRunArgs(
   args: readonly string[],
-): { options: SpawnOptions; json: boolean; until: RegExp | null } | "help" {
+): ParsedRun | "help" {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -128,6 +134,9 @@ export function parseRunArgs(
       pgroup: { type: "boolean" },
       setsid: { type: "boolean" },
       until: { type: "string" },
+      "as-root": { type: "boolean" },
+      "mount-master": { type: "boolean" },
+      "preserve-env": { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -170,7 +179,36 @@ export function parseRunArgs(
       throw invalidArgument("--until", `"${values.until}" is not a regex: ${e}`, "fix the pattern");
     }
   }
-  return { options, json: values.json === true, until };
+  const root = values["as-root"]
+    ? { mountMaster: values["mount-master"] === true, preserveEnv: values["preserve-env"] === true }
+    : null;
+  if (root) {
+    const refused = ["backend", "fds", "pgroup", "setsid", "until", "clear-env"]
+      .filter((flag) => values[flag as keyof typeof values] !== undefined);
+    if (refused.length) {
+      throw invalidArgument(
+        "--as-root",
+        `--${refused[0]} cannot apply to a command su runs`,
+        "drop it, or run without --as-root",
+      );
+    }
+  } else if (values["mount-master"] || values["preserve-env"]) {
+    throw invalidArgument(
+      "run",
+      "--mount-master and --preserve-env are su options",
+      "add --as-root, or drop them",
+    );
+  }
+  return { options, json: values.json === true, until, root };
+}
+
+/** What `parseRunArgs` gives back. */
+export interface ParsedRun {
+  readonly options: SpawnOptions;
+  readonly json: boolean;
+  readonly until: RegExp | null;
+  /** Set with `--as-root`. */
+  readonly root: RootFlags | null;
 }
 
 function parseFdPolicy(text: string): FdPolicy {

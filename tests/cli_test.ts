@@ -197,3 +197,40 @@ Deno.test("cli style: NO_COLOR leaves text plain", () => {
     else Deno.env.set("NO_COLOR", before);
   }
 });
+
+spawnTest(
+  "cli run --as-root: through a Magisk-like su on PATH; exit codes and refusals",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "coreshift-su-" });
+    try {
+      const fake = fileURLToPath(new URL("./fixtures/fake_su/magisk", import.meta.url));
+      await Deno.symlink(fake, `${dir}/su`);
+      const env = { PATH: `${dir}:${Deno.env.get("PATH")}`, TMPDIR: dir };
+      const ran = await coreshift(
+        ["run", "--as-root", "--json", "--env", "X=it's", "--", "sh", "-c", 'echo "$X"; exit 4'],
+        env,
+      );
+      assert.equal(ran.code, 4, ran.stderr);
+      const result = JSON.parse(ran.stdout);
+      assert.equal(result.stdout, "it's\n");
+      assert.deepEqual(result.status, { kind: "exited", code: 4 });
+      const killed = await coreshift(["run", "--as-root", "--", "sh", "-c", "kill -9 $$"], env);
+      assert.equal(killed.code, 137, "Magisk's 0 for a signal death is not believed");
+      const late = await coreshift(
+        ["run", "--as-root", "--timeout", "300ms", "--kill-grace", "200ms", "--", "sleep", "30"],
+        env,
+      );
+      assert.equal(late.code, 124);
+      const bad = await coreshift(["run", "--as-root", "--backend", "fork", "--", "true"], env);
+      assert.equal(bad.code, 125);
+      assert.match(bad.stderr, /--backend cannot apply to a command su runs/);
+      const stray = await coreshift(["run", "--mount-master", "--", "true"], env);
+      assert.equal(stray.code, 125);
+      assert.match(stray.stderr, /add --as-root/);
+      const left = [...Deno.readDirSync(dir)].map((e) => e.name);
+      assert.deepEqual(left, ["su"], "status files are removed");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);

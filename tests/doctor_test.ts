@@ -26,7 +26,8 @@ function inputs(platform: Platform, over: Partial<DoctorInputs> = {}): DoctorInp
     posixSpawn: posixSpawnCaps(platform, () => true),
     confinement: { seccomp: "filter", filters: 1, noNewPrivs: false },
     env: TERMUX_ENV,
-    executable: () => false,
+    su: null,
+    phantomKiller: null,
     ...over,
   };
 }
@@ -43,9 +44,14 @@ Deno.test("doctor: Android API 27 without the helper cannot spawn at all, and sa
   for (const w of r.warnings) assert.ok(w.fix.length > 0, `no fix for: ${w.problem}`);
 });
 
-Deno.test("doctor: Termux paths, su found on PATH, the phantom-process warning from API 31", () => {
-  const su = "/data/data/com.termux/files/usr/bin/su";
-  const r = buildDoctorReport(inputs(bionic(33, [5, 10]), { executable: (p) => p === su }));
+Deno.test("doctor: Termux paths, su, the phantom-process warning when the killer is on", () => {
+  const su = {
+    path: "/data/data/com.termux/files/usr/bin/su",
+    flavour: "magisk",
+    version: "27",
+  } as const;
+  const killer = { monitorEnabled: null, maxPhantomProcesses: null, active: true };
+  const r = buildDoctorReport(inputs(bionic(33, [5, 10]), { su, phantomKiller: killer }));
   assert.deepEqual(r.termux, {
     prefix: TERMUX_ENV.PREFIX,
     home: TERMUX_ENV.HOME,
@@ -55,10 +61,16 @@ Deno.test("doctor: Termux paths, su found on PATH, the phantom-process warning f
   assert.equal(r.exitSource, "pidfd");
   assert.equal(r.syscalls.close_range, true);
   assert.equal(r.syscalls.clone3, false);
-  assert.ok(r.warnings.some((w) => /phantom/.test(w.problem)));
+  assert.ok(r.warnings.some((w) => /beyond 32 .*phantom/.test(w.problem)));
+  const off = { monitorEnabled: false, maxPhantomProcesses: null, active: false };
+  const r34 = buildDoctorReport(inputs(bionic(34, [5, 10]), { phantomKiller: off }));
+  assert.ok(!r34.warnings.some((w) => /child processes beyond/.test(w.problem)));
+  const unknown = { monitorEnabled: null, maxPhantomProcesses: null, active: null };
+  const r31 = buildDoctorReport(inputs(bionic(31, [5, 10]), { phantomKiller: unknown }));
+  assert.ok(r31.warnings.some((w) => /unreadable/.test(w.problem)));
   const r29 = buildDoctorReport(inputs(bionic(29, [5, 10])));
   assert.equal(r29.exitSource, "sigchld", "API 29 forbids pidfd_open even on a new kernel");
-  assert.ok(!r29.warnings.some((w) => /phantom/.test(w.problem)));
+  assert.ok(!r29.warnings.some((w) => /child processes beyond/.test(w.problem)));
   assert.equal(r29.su, null);
 });
 

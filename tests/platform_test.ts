@@ -6,6 +6,12 @@ import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 import { posixSpawnCaps, type SpawnSymbol } from "../ffi/spawn/capabilities.ts";
 import { planPosixSpawnCall, type PosixSpawnCallInput } from "../ffi/spawn/posix_spawn_call.ts";
 import { decodeWaitStatus, shellExitCode } from "../mod.ts";
+import { openPidfd } from "../ffi/process_control.ts";
+import { closeFd } from "../ffi/fds.ts";
+import { childFdWork } from "../ffi/spawn/helper_spawn.ts";
+import { libc } from "../ffi/libc.ts";
+
+libc(); // opened once for the whole file, not inside a test's resource sanitizer
 
 const android = (api: number, arch: "aarch64" | "x86_64" = "aarch64") =>
   pretendAndroid(api, { arch });
@@ -183,4 +189,46 @@ Deno.test("kernel release and version parsing", () => {
   assert.equal(versionAtLeast("2.3", "2.29"), false);
   assert.equal(versionAtLeast("2.29", "2.29"), true);
   assert.equal(versionAtLeast("3.0", "2.29"), true);
+});
+
+Deno.test("gated calls per API level: pidfd_open made from API 30, close_range from 33", () => {
+  for (const api of [26, 29, 30, 31, 33, 35]) {
+    const platform = {
+      ...android(api, Deno.build.arch as "x86_64" | "aarch64"),
+      kernel: [6, 6] as const,
+    };
+    // The real call, on this host's kernel: a pidfd comes back only where the gate opens.
+    const fd = openPidfd(Deno.pid, platform);
+    assert.equal(fd >= 0, api >= 30, `API ${api}: pidfd_open ${fd >= 0 ? "made" : "not made"}`);
+    if (fd >= 0) closeFd(fd);
+    const work = childFdWork({ kind: "closeFrom3" }, platform, () => []);
+    assert.equal(work.closeRange, api >= 33, `API ${api}: close_range in the child`);
+  }
+});
+
+Deno.test("every gated syscall in the code sits behind its gate", () => {
+  const root = new URL("../", import.meta.url);
+  const files: string[] = [];
+  const walk = (dir: URL) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.isDirectory && !entry.name.startsWith(".")) walk(new URL(`${entry.name}/`, dir));
+      else if (entry.name.endsWith(".ts")) files.push(new URL(entry.name, dir).pathname);
+    }
+  };
+  for (const dir of ["ffi/", "android/", "cli/"]) walk(new URL(dir, root));
+  let uses = 0;
+  for (const file of files) {
+    if (file.includes("/abi/")) continue; // the tables themselves
+    const source = Deno.readTextFileSync(file);
+    for (const name of Object.keys(SYSCALL_GATES)) {
+      if (!source.includes(`kernel.syscalls.${name}`)) continue;
+      uses++;
+      assert.ok(source.includes(`syscallAllowed("${name}"`), `${file} calls ${name} ungated`);
+    }
+    if (source.includes(`"closeFrom3Range"`)) {
+      uses++;
+      assert.ok(source.includes(`syscallAllowed("close_range"`), `${file}: close_range ungated`);
+    }
+  }
+  assert.ok(uses >= 2, "the scan found the known gated calls");
 });
