@@ -45,7 +45,7 @@ export function detectSu(options: DetectSuOptions = {}): SuInfo | null {
   };
   const byVersion = classifySu(ask("-v"), "");
   if (byVersion.flavour !== "unknown") return { path, ...byVersion };
-  return { path, ...classifySu("", ask("--help")), version: byVersion.version };
+  return { path, ...classifySu("", ask("--help")) };
 }
 
 function isExecutable(path: string): boolean {

@@ -54,7 +54,7 @@ export function classifySu(
   if (/MAGISKSU/i.test(version)) return { flavour: "magisk", version };
   if (/KernelSU/i.test(version)) return { flavour: "kernelsu", version };
   if (/\bWHO\b/.test(helpOutput)) return { flavour: "aosp", version: null };
-  return { flavour: "unknown", version: version || null };
+  return { flavour: "unknown", version: null }; // its -v output is an error message, not a version
 }
 
 /** How the root command is to run. */

@@ -4,6 +4,7 @@
  * @module
  */
 import { libc } from "../ffi/libc.ts";
+import { listProcDir, readProcLink, readProcText } from "../ffi/proc_files.ts";
 import { parseFlags, USAGE_ERROR } from "./flags.ts";
 import { paint, printError } from "./style.ts";
 
@@ -27,11 +28,12 @@ export interface FdEntry {
 export function listFds(pid: number | "self"): FdEntry[] {
   const O_CLOEXEC = libc().abi.kernel.open.O_CLOEXEC;
   const out: FdEntry[] = [];
-  for (const e of Deno.readDirSync(`/proc/${pid}/fd`)) {
-    const fd = Number(e.name);
+  // Through libc: Deno's fs ops refuse /proc/self without --allow-all.
+  for (const name of listProcDir(`/proc/${pid}/fd`).names) {
+    const fd = Number(name);
     try {
-      const target = Deno.readLinkSync(`/proc/${pid}/fd/${fd}`);
-      const info = Deno.readTextFileSync(`/proc/${pid}/fdinfo/${fd}`);
+      const target = readProcLink(`/proc/${pid}/fd/${fd}`);
+      const info = readProcText(`/proc/${pid}/fdinfo/${fd}`);
       const flags = parseInt(/^flags:\s*([0-7]+)/m.exec(info)?.[1] ?? "0", 8);
       out.push({ fd, target, cloexec: (flags & O_CLOEXEC) !== 0 });
     } catch { /* closed while we looked (the scan's own fd among them) */ }

@@ -3,6 +3,7 @@
  * the no-new-privileges bit. A seccomp filter means some syscalls may kill us with SIGSYS.
  * @module
  */
+import { readProcText } from "./proc_files.ts";
 
 /** `Seccomp:` in `/proc/self/status`: 0 disabled, 1 strict, 2 filter. */
 export type SeccompMode = "disabled" | "strict" | "filter" | "unknown";
@@ -33,7 +34,7 @@ export function parseConfinement(status: string): Confinement {
 /** Reads this process's confinement. */
 export function confinement(): Confinement {
   try {
-    return parseConfinement(Deno.readTextFileSync("/proc/self/status"));
+    return parseConfinement(readProcText("/proc/self/status"));
   } catch {
     return { seccomp: "unknown", filters: null, noNewPrivs: false };
   }

@@ -5,6 +5,7 @@
  */
 import { sysError } from "./errors.ts";
 import { libc } from "./libc.ts";
+import { listProcDir } from "./proc_files.ts";
 
 /** One open descriptor of this process. */
 export interface OpenFd {
@@ -18,9 +19,7 @@ export interface OpenFd {
  * the scan is closed before the flags are read, so it drops out (F_GETFD fails on it).
  */
 export function listOpenFds(): OpenFd[] {
-  const numbers: number[] = [];
-  for (const entry of Deno.readDirSync("/proc/self/fd")) numbers.push(Number(entry.name));
-  numbers.sort((a, b) => a - b);
+  const numbers = listProcDir("/proc/self/fd").names.map(Number).sort((a, b) => a - b);
   const out: OpenFd[] = [];
   for (const fd of numbers) {
     const flags = fdFlags(fd);

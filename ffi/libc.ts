@@ -61,6 +61,7 @@ const SYMBOLS = {
   strlen: { parameters: ["pointer"], result: "usize" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   access: { parameters: ["buffer", "i32"], result: "i32" },
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
@@ -74,6 +75,12 @@ const SYMBOLS = {
   wait4: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
   syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },
+  /** `syscall(nr, a, buffer, b)`: every argument a full register, as the variadic callee reads. */
+  syscall_with_buffer: {
+    name: "syscall",
+    parameters: ["i64", "i64", "buffer", "i64"],
+    result: "i64",
+  },
   environ: { type: "pointer" },
   __errno_location: { parameters: [], result: "pointer", optional: true },
   __errno: { parameters: [], result: "pointer", optional: true },

@@ -18,9 +18,16 @@ interface Ran {
   readonly stderr: string;
 }
 
-async function coreshift(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+/** The narrowest permission line the README documents for the CLI. */
+const NARROW = ["--allow-ffi", "--allow-read", "--allow-env", "--allow-sys=osRelease"];
+
+async function coreshift(
+  args: string[],
+  env: Record<string, string> = {},
+  permissions: readonly string[] = ["-A"],
+): Promise<Ran> {
   const out = await new Deno.Command(deno, {
-    args: ["run", "-A", "--no-config", cli, ...args],
+    args: ["run", ...permissions, "--no-config", cli, ...args],
     env: { NO_COLOR: "1", ...env },
     stdin: "null",
   }).output();
@@ -234,3 +241,14 @@ spawnTest(
     }
   },
 );
+
+Deno.test("cli: run, fds and doctor work with the README's narrow permission line", async () => {
+  // Deno's fs ops refuse /proc/self without --allow-all; coreshift reads it through libc.
+  const run = await coreshift(["run", "--fds", "allow=5", "--json", "--", "true"], {}, NARROW);
+  assert.equal(run.code, 0, run.stderr);
+  const fds = await coreshift(["fds", "--json"], {}, NARROW);
+  assert.equal(fds.code, 0, fds.stderr);
+  assert.ok(JSON.parse(fds.stdout).some((e: { fd: number }) => e.fd === 0));
+  const doctor = await coreshift(["doctor", "--json"], {}, NARROW);
+  assert.notEqual(JSON.parse(doctor.stdout).confinement.seccomp, "unknown", doctor.stderr);
+});

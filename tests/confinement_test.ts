@@ -1,6 +1,9 @@
 /** Seccomp mode and nesting, from /proc/self/status. */
 import assert from "node:assert/strict";
 import { confinement, isNested, parseConfinement } from "../mod.ts";
+import { libc } from "../ffi/libc.ts";
+
+libc(); // /proc is read through libc: open it once, outside the tests' resource sanitizer
 
 Deno.test("parseConfinement reads the seccomp mode, filter count and NoNewPrivs", () => {
   const android = "Name:\tcom.termux\nNoNewPrivs:\t0\nSeccomp:\t2\nSeccomp_filters:\t1\n";

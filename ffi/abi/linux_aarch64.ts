@@ -18,6 +18,6 @@ export const LINUX_AARCH64: KernelAbi = {
   },
   epollEvent: { size: 16, eventsOffset: 0, dataOffset: 8 },
   rusage: { size: 144, utimeOffset: 0, stimeOffset: 16, maxrssOffset: 32 },
-  syscalls: { pidfd_open: 434, close_range: 436 },
+  syscalls: { pidfd_open: 434, close_range: 436, getdents64: 61 },
   common: LINUX_COMMON,
 };

@@ -18,6 +18,6 @@ export const LINUX_X86_64: KernelAbi = {
   },
   epollEvent: { size: 12, eventsOffset: 0, dataOffset: 4 },
   rusage: { size: 144, utimeOffset: 0, stimeOffset: 16, maxrssOffset: 32 },
-  syscalls: { pidfd_open: 434, close_range: 436 },
+  syscalls: { pidfd_open: 434, close_range: 436, getdents64: 217 },
   common: LINUX_COMMON,
 };

@@ -39,6 +39,8 @@ export interface KernelAbi {
   readonly syscalls: {
     readonly pidfd_open: number;
     readonly close_range: number;
+    /** Directory listing without Deno's fs ops, which refuse /proc/self without -A. */
+    readonly getdents64: number;
   };
   /** Constants that are identical on every Linux architecture coreshift supports. */
   readonly common: LinuxCommonAbi;
