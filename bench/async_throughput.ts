@@ -91,13 +91,17 @@ export interface AsyncReport {
 }
 
 /** Runs each case `rounds` times (after one warm-up), interleaved. */
-export async function measureAsync(rounds: number): Promise<AsyncReport> {
+export async function measureAsync(
+  rounds: number,
+  onRound: (done: number, total: number) => void = () => {},
+): Promise<AsyncReport> {
   const { noop, spew } = benchChildren();
   const cases = asyncCases(noop, spew);
   const samples = cases.map(() => [] as number[]);
   for (const c of cases) await c.run();
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < cases.length; i++) samples[i].push(await cases[i].run());
+    onRound(r + 1, rounds);
   }
   return {
     platform: hostPlatform(),

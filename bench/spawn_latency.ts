@@ -97,6 +97,7 @@ export interface SpawnLatencyReport {
 export async function measureSpawnLatency(
   rounds: number,
   perRound: number,
+  onRound: (done: number, total: number) => void = () => {},
 ): Promise<SpawnLatencyReport> {
   const { noop, floor, notes } = benchChildren();
   const cases = spawnCases(noop, floor);
@@ -104,6 +105,7 @@ export async function measureSpawnLatency(
   for (const c of cases) await c.run(Math.min(perRound, 20)); // warm-up: JIT, page cache
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < cases.length; i++) samples[i].push(...await cases[i].run(perRound));
+    onRound(r + 1, rounds);
   }
   return {
     platform: hostPlatform(),

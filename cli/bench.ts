@@ -1,25 +1,110 @@
 /**
- * `coreshift bench [--quick]`: the bench suite's two one-run comparisons, printed as text.
+ * `coreshift bench`: the bench suite. Prints a table, writes the JSON report and an SVG chart on
+ * request, compares two reports, and shows a progress line on a terminal.
  * @module
  */
-import { formatAsync, measureAsync } from "../bench/async_throughput.ts";
-import { formatSpawnLatency, measureSpawnLatency } from "../bench/spawn_latency.ts";
-import { parseFlags } from "./flags.ts";
+import { dirname } from "node:path";
+import { formatComparison } from "../bench/compare.ts";
+import { formatReport, validateReport } from "../bench/report.ts";
+import { runSuite, SIZES, type SuiteSize } from "../bench/suite.ts";
+import { renderSvg } from "../bench/svg.ts";
+import { doctor } from "../android/doctor.ts";
+import { formatDoctor } from "./doctor.ts";
+import { parseFlags, USAGE_ERROR } from "./flags.ts";
+import { printError } from "./style.ts";
 
 /** `coreshift bench --help`. */
-export const BENCH_HELP = `usage: coreshift bench [--quick]
+export const BENCH_HELP =
+  `usage: coreshift bench [--quick] [--json] [--out FILE] [--svg FILE] [--doctor]
+       coreshift bench --compare a.json b.json
 
-Spawn + wait latency against a C floor and Deno.Command, then async throughput, in one run with
-the cases interleaved. --quick takes a few seconds instead of a minute (and is noisier).
+Spawn + wait latency of every backend against the C floor and Deno.Command, then the async
+cases, all in one run with the cases interleaved; ratios are of p50s from that run.
+
+  --quick            a short run (well under a minute on 2 cores; noisier)
+  --json             print the JSON report (schema coreshift-bench/1) instead of the table
+  --out FILE         also write the JSON report to FILE
+  --svg FILE         also write an SVG chart of spawn latency to FILE
+  --doctor           end with the doctor report of this machine
+  --rounds N, --per-round N, --async-rounds N
+                     exact sizes instead of --quick or the full run
+  --compare A B      print two saved reports side by side (devices, commits)
 `;
 
-/** Runs `coreshift bench`; returns the exit code. */
+/** Runs `coreshift bench`; resolves to the exit code. */
 export async function benchCommand(args: readonly string[]): Promise<number> {
-  const values = parseFlags("bench", args, { quick: { type: "boolean" } }, BENCH_HELP);
+  if (args[0] === "--compare") return compare(args.slice(1));
+  const values = parseFlags("bench", args, {
+    quick: { type: "boolean" },
+    json: { type: "boolean" },
+    out: { type: "string" },
+    svg: { type: "string" },
+    doctor: { type: "boolean" },
+    rounds: { type: "string" },
+    "per-round": { type: "string" },
+    "async-rounds": { type: "string" },
+  }, BENCH_HELP);
   if (typeof values === "number") return values;
-  const [rounds, perRound, asyncRounds] = values.quick ? [3, 10, 3] : [20, 50, 15];
-  console.log(formatSpawnLatency(await measureSpawnLatency(rounds, perRound)));
-  console.log();
-  console.log(formatAsync(await measureAsync(asyncRounds)));
+  const size = suiteSize(values);
+  if (typeof size === "string") {
+    printError("bench", size);
+    return USAGE_ERROR;
+  }
+  const showProgress = !values.json && Deno.stderr.isTerminal();
+  const encoder = new TextEncoder();
+  const report = await runSuite(size, (phase, done, total) => {
+    if (showProgress) {
+      Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${phase}: round ${done}/${total}`));
+    }
+  });
+  if (showProgress) Deno.stderr.writeSync(encoder.encode("\r\x1b[K"));
+  const json = JSON.stringify(report, null, 2);
+  if (values.out) writeFile(values.out as string, json + "\n");
+  if (values.svg) writeFile(values.svg as string, renderSvg(report, "spawn"));
+  console.log(values.json ? json : formatReport(report));
+  if (values.doctor) console.log(`\n${formatDoctor(doctor())}`);
   return 0;
+}
+
+function writeFile(path: string, text: string): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  Deno.writeTextFileSync(path, text);
+}
+
+function suiteSize(values: Readonly<Record<string, unknown>>): SuiteSize | string {
+  const base = values.quick ? SIZES.quick : SIZES.full;
+  const custom = ["rounds", "per-round", "async-rounds"].some((k) => values[k] !== undefined);
+  if (!custom) return base;
+  const count = (key: string, fallback: number) => {
+    const v = values[key];
+    if (v === undefined) return fallback;
+    return /^[1-9]\d*$/.test(v as string) ? Number(v) : NaN;
+  };
+  const size = {
+    mode: "custom" as const,
+    rounds: count("rounds", base.rounds),
+    perRound: count("per-round", base.perRound),
+    asyncRounds: count("async-rounds", base.asyncRounds),
+  };
+  return Object.values(size).some(Number.isNaN)
+    ? "--rounds, --per-round and --async-rounds take a positive integer"
+    : size;
+}
+
+function compare(files: readonly string[]): number {
+  if (files.length !== 2) {
+    printError(
+      "bench",
+      "--compare takes two report files: coreshift bench --compare a.json b.json",
+    );
+    return USAGE_ERROR;
+  }
+  try {
+    const [a, b] = files.map((f) => validateReport(JSON.parse(Deno.readTextFileSync(f)), f));
+    console.log(formatComparison(a, b));
+    return 0;
+  } catch (e) {
+    printError("bench", `${(e as Error).message}`);
+    return 1;
+  }
 }

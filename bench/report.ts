@@ -1,0 +1,192 @@
+/**
+ * The bench report: one JSON document per run, the figures and the device they came from.
+ *
+ * Schema `coreshift-bench/1`:
+ * - `schema`, `createdAt` (ISO time), `mode` (`"quick"`, `"full"`, `"custom"`);
+ * - `device`: see {@linkcode Device} (arch, libc, kernel, CPU, cores, Deno, Android, emulated);
+ * - `notes`: what fell back (no compiler → `true` as the child, …);
+ * - `sections[]`: `{ id, title, cases[] }`, each case `{ name, role, stats }` with `role` one of
+ *   `"floor"` (C), `"baseline"` (Deno.Command), `"coreshift"`, and `stats` in µs
+ *   (`samples, minUs, p50Us, p90Us, p99Us, meanUs, perSecond`);
+ * - `ratios[]`: `{ label, of, to, value, target, met }`: `value` = p50 of case `of` ÷ p50 of
+ *   case `to`, both from this run; `target` = `{ op: "<=" | ">=", value }`.
+ * @module
+ */
+import type { Device } from "./device.ts";
+import type { LatencyStats } from "./stats.ts";
+
+/** The schema tag; bumped when a field changes meaning. */
+export const REPORT_SCHEMA = "coreshift-bench/1";
+
+/** Who a case's figure belongs to. */
+export type CaseRole = "floor" | "baseline" | "coreshift";
+
+/** One measured case. */
+export interface CaseResult {
+  readonly name: string;
+  readonly role: CaseRole;
+  readonly stats: LatencyStats;
+}
+
+/** A group of cases measured interleaved. */
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly cases: readonly CaseResult[];
+}
+
+/** A ratio of two p50s from the same run, with the target it is held to. */
+export interface Ratio {
+  readonly label: string;
+  readonly of: string;
+  readonly to: string;
+  readonly value: number;
+  readonly target: { readonly op: "<=" | ">="; readonly value: number };
+  readonly met: boolean;
+}
+
+/** A whole run. */
+export interface BenchReport {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly createdAt: string;
+  readonly mode: "quick" | "full" | "custom";
+  readonly device: Device;
+  readonly notes: readonly string[];
+  readonly sections: readonly Section[];
+  readonly ratios: readonly Ratio[];
+}
+
+/** The role a case name implies: `C …` floors, `Deno.Command …` baselines, the rest ours. */
+export function roleOf(name: string): CaseRole {
+  if (name.startsWith("C ")) return "floor";
+  if (name.startsWith("Deno.Command")) return "baseline";
+  return "coreshift";
+}
+
+/** A ratio wanted: `of`/`to` (p50s) held to `op value`. */
+export interface RatioSpec {
+  readonly label: string;
+  readonly of: string;
+  readonly to: string;
+  readonly op: "<=" | ">=";
+  readonly target: number;
+}
+
+/** Computes the ratios whose both cases were measured (the rest are left out). */
+export function ratiosFor(sections: readonly Section[], specs: readonly RatioSpec[]): Ratio[] {
+  const p50 = new Map(sections.flatMap((s) => s.cases.map((c) => [c.name, c.stats.p50Us])));
+  return specs.flatMap((spec) => {
+    const a = p50.get(spec.of);
+    const b = p50.get(spec.to);
+    if (a === undefined || b === undefined || b === 0) return [];
+    const value = a / b;
+    return [{
+      label: spec.label,
+      of: spec.of,
+      to: spec.to,
+      value,
+      target: { op: spec.op, value: spec.target },
+      met: spec.op === "<=" ? value <= spec.target : value >= spec.target,
+    }];
+  });
+}
+
+/**
+ * Checks that `data` is a report this version can read; returns it typed, or throws an Error
+ * that names the first field that is wrong.
+ */
+export function validateReport(data: unknown, source = "report"): BenchReport {
+  const fail = (what: string): never => {
+    throw new Error(`${source}: ${what}; is it a coreshift bench --json report?`);
+  };
+  const obj = (v: unknown, at: string) =>
+    typeof v === "object" && v !== null && !Array.isArray(v)
+      ? v as Record<string, unknown>
+      : fail(`${at} is not an object`);
+  const arr = (v: unknown, at: string) => Array.isArray(v) ? v : fail(`${at} is not an array`);
+  const num = (v: unknown, at: string) =>
+    typeof v === "number" && Number.isFinite(v) ? v : fail(`${at} is not a number`);
+  const str = (v: unknown, at: string) => typeof v === "string" ? v : fail(`${at} is not a string`);
+  const r = obj(data, "the top level");
+  if (r.schema !== REPORT_SCHEMA) {
+    fail(`schema is ${JSON.stringify(r.schema)}, not ${REPORT_SCHEMA}`);
+  }
+  str(r.createdAt, "createdAt");
+  if (!["quick", "full", "custom"].includes(r.mode as string)) {
+    fail("mode is not quick|full|custom");
+  }
+  const d = obj(r.device, "device");
+  for (const k of ["arch", "libc", "libcVersion", "kernel", "deno"]) str(d[k], `device.${k}`);
+  num(d.cores, "device.cores");
+  if (typeof d.emulated !== "boolean") fail("device.emulated is not a boolean");
+  arr(r.notes, "notes").forEach((n, i) => str(n, `notes[${i}]`));
+  arr(r.sections, "sections").forEach((s, i) => {
+    const section = obj(s, `sections[${i}]`);
+    str(section.id, `sections[${i}].id`);
+    str(section.title, `sections[${i}].title`);
+    arr(section.cases, `sections[${i}].cases`).forEach((c, j) => {
+      const at = `sections[${i}].cases[${j}]`;
+      const kase = obj(c, at);
+      str(kase.name, `${at}.name`);
+      if (!["floor", "baseline", "coreshift"].includes(kase.role as string)) fail(`${at}.role`);
+      const stats = obj(kase.stats, `${at}.stats`);
+      for (const k of ["samples", "minUs", "p50Us", "p90Us", "p99Us", "meanUs", "perSecond"]) {
+        num(stats[k], `${at}.stats.${k}`);
+      }
+    });
+  });
+  arr(r.ratios, "ratios").forEach((x, i) => {
+    const ratio = obj(x, `ratios[${i}]`);
+    for (const k of ["label", "of", "to"]) str(ratio[k], `ratios[${i}].${k}`);
+    num(ratio.value, `ratios[${i}].value`);
+    const target = obj(ratio.target, `ratios[${i}].target`);
+    if (target.op !== "<=" && target.op !== ">=") fail(`ratios[${i}].target.op`);
+    num(target.value, `ratios[${i}].target.value`);
+    if (typeof ratio.met !== "boolean") fail(`ratios[${i}].met is not a boolean`);
+  });
+  return data as BenchReport;
+}
+
+/** The report as a text table: one block per section, then the ratios against their targets. */
+export function formatReport(report: BenchReport): string {
+  const d = report.device;
+  const lines = [
+    `coreshift bench (${report.mode}) on ${d.os} ${d.arch}, ${d.libc} ${d.libcVersion}, ` +
+    `kernel ${d.kernel}, ${d.cpuModel ?? "unknown CPU"} × ${d.cores}, Deno ${d.deno}`,
+  ];
+  if (d.android) {
+    lines.push(`Android API ${d.android.api}, ${d.android.model ?? "?"} (${d.android.soc ?? "?"})`);
+  }
+  if (d.emulated) {
+    lines.push(`EMULATED (${d.emulator}): timings describe the emulator, not the CPU`);
+  }
+  lines.push(...report.notes.map((n) => `note: ${n}`));
+  for (const section of report.sections) {
+    lines.push("", section.title);
+    lines.push(
+      `  ${"case".padEnd(44)}${
+        ["min", "p50", "p90", "p99", "mean"].map((h) => h.padStart(9)).join("")
+      }` +
+        "  µs   /s",
+    );
+    for (const c of section.cases) {
+      const s = c.stats;
+      const cols = [s.minUs, s.p50Us, s.p90Us, s.p99Us, s.meanUs].map((v) =>
+        v.toFixed(0).padStart(9)
+      );
+      lines.push(`  ${c.name.padEnd(44)}${cols.join("")}  ${s.perSecond.toFixed(0).padStart(7)}`);
+    }
+  }
+  if (report.ratios.length) {
+    lines.push("", "ratios of p50 in this run:");
+    for (const r of report.ratios) {
+      const mark = r.met ? "met" : "MISSED";
+      lines.push(
+        `  ${r.label.padEnd(60)}${r.value.toFixed(2).padStart(7)}×  target ${r.target.op} ${
+          r.target.value.toFixed(2)
+        }×  ${mark}`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
