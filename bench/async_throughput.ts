@@ -4,12 +4,9 @@
  *     over `spawn().output()`, vs over `new Deno.Command().output()` (all capture stdout and
  *     stderr);
  *   - spawn + capture of 1 MiB of stdout from a static writer (bench/spew.c), one at a time.
- * Ratios are of medians taken in this run.
- *
- *   deno run -A bench/async_throughput.ts [--rounds 15] [--json]
+ * `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
-import { parseArgs } from "node:util";
 import { hostPlatform, spawn, spawnAsync } from "../mod.ts";
 import { benchChildren } from "./children.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
@@ -107,39 +104,4 @@ export async function measureAsync(
     platform: hostPlatform(),
     cases: cases.map((c, i) => ({ name: c.name, stats: summarize(samples[i]) })),
   };
-}
-
-/** The report as text, with throughput and the two ratios the targets are stated in. */
-export function formatAsync(report: AsyncReport): string {
-  const p50 = (name: string) => report.cases.find((c) => c.name === name)!.stats.p50Us;
-  const lines = [`async API on ${report.platform.arch}, ${report.platform.libc}`, ""];
-  for (const { name, stats } of report.cases) {
-    lines.push(`${name.padEnd(40)} p50 ${(stats.p50Us / 1000).toFixed(2).padStart(8)} ms`);
-  }
-  const theirs = p50(`Deno.Command output(), ${BATCH} concurrent`);
-  const perSec = (us: number) => (BATCH / (us / 1e6)).toFixed(0);
-  lines.push("", `throughput, ${BATCH} concurrent (target ≥ 2× Deno.Command):`);
-  for (const api of ["spawnAsync", "spawn"]) {
-    const ours = p50(`coreshift ${api}, ${BATCH} concurrent`);
-    lines.push(`  ${api.padEnd(10)} ${perSec(ours)}/s → ${(theirs / ours).toFixed(2)}×`);
-  }
-  lines.push(
-    `  Deno.Command ${perSec(theirs)}/s`,
-    `1 MiB capture: Deno.Command / coreshift = ${
-      (p50("Deno.Command output(), 1 MiB") / p50("coreshift spawn, 1 MiB capture")).toFixed(2)
-    }× (target ≥ 1.5×)`,
-  );
-  return lines.join("\n");
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      rounds: { type: "string", default: "15" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  const report = await measureAsync(Number(values.rounds));
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatAsync(report));
 }

@@ -1,7 +1,7 @@
 /**
  * `deno bench` cases: spawn + wait of the static no-op child through coreshift and through
  * Deno.Command (the baseline), and the micro steps a spawn is made of. The C floor is not a
- * `deno bench` case (it times itself): see spawn_latency.ts for the one-run comparison.
+ * `deno bench` case (it times itself): see suite.ts (`coreshift bench`) for the one-run comparison.
  * @module
  */
 import { runSync } from "../mod.ts";

@@ -1,12 +1,9 @@
 /**
  * Spawn + wait latency of a no-op child: coreshift's posix_spawn backend against the C floor
  * and `Deno.Command`, in one run, cases interleaved round by round so machine noise hits all
- * of them alike. Ratios are of medians taken in this run.
- *
- *   deno run -A bench/spawn_latency.ts [--rounds 20] [--per-round 50] [--json]
+ * of them alike. `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
-import { parseArgs } from "node:util";
 import { hostPlatform, runSync } from "../mod.ts";
 import { benchChildren } from "./children.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
@@ -113,73 +110,4 @@ export async function measureSpawnLatency(
     notes,
     cases: cases.map((c, i) => ({ name: c.name, stats: summarize(samples[i]) })),
   };
-}
-
-function ratio(report: SpawnLatencyReport, name: string, against: string): string {
-  const a = report.cases.find((c) => c.name === name)?.stats.p50Us;
-  const b = report.cases.find((c) => c.name === against)?.stats.p50Us;
-  return a && b ? `${(a / b).toFixed(2)}×` : "n/a";
-}
-
-/** The report as a text table with the ratios the targets are stated in. */
-export function formatSpawnLatency(report: SpawnLatencyReport): string {
-  const p = report.platform;
-  const lines = [
-    `spawn + wait of a no-op child (${report.noop}) on ${p.os} ${p.arch}, ${p.libc} ${p.libcVersion}`,
-    ...report.notes.map((n) => `note: ${n}`),
-    "",
-    `${"case".padEnd(38)}${"min".padStart(8)}${"p50".padStart(8)}${"p90".padStart(8)}${
-      "p99".padStart(8)
-    }${"mean".padStart(8)}  µs`,
-  ];
-  for (const { name, stats: s } of report.cases) {
-    const cols = [s.minUs, s.p50Us, s.p90Us, s.p99Us, s.meanUs].map((v) =>
-      v.toFixed(0).padStart(8)
-    );
-    lines.push(`${name.padEnd(38)}${cols.join("")}`);
-  }
-  const targets: [string, string, string, string][] = [
-    [
-      "vfork null / C vfork+exec floor",
-      "coreshift vfork, stdio null",
-      "C vfork+exec floor",
-      "≤ 1.10×",
-    ],
-    [
-      "posixSpawn null / C posix_spawn floor",
-      "coreshift posixSpawn, stdio null",
-      "C posix_spawn floor",
-      "≤ 1.10×",
-    ],
-    [
-      "vfork null / Deno.Command outputSync null",
-      "coreshift vfork, stdio null",
-      "Deno.Command outputSync, stdio null",
-      "≤ 0.50×",
-    ],
-    [
-      "vfork capture / Deno.Command output() piped",
-      "coreshift vfork, capture",
-      "Deno.Command output(), piped",
-      "≤ 0.50×",
-    ],
-  ];
-  lines.push("", "ratios of p50 in this run:");
-  for (const [label, a, b, target] of targets) {
-    lines.push(`  ${label.padEnd(46)}${ratio(report, a, b).padStart(7)}  target ${target}`);
-  }
-  return lines.join("\n");
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      rounds: { type: "string", default: "20" },
-      "per-round": { type: "string", default: "50" },
-      json: { type: "boolean", default: false },
-    },
-  });
-  const report = await measureSpawnLatency(Number(values.rounds), Number(values["per-round"]));
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatSpawnLatency(report));
 }
