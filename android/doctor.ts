@@ -10,8 +10,8 @@ import { nativeHelperStatus } from "../ffi/native/loader.ts";
 import type { NativeHelper } from "../ffi/native/loader.ts";
 import { hostPlatform, type Platform } from "../ffi/platform.ts";
 import { hostPosixSpawnCaps, type PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
-import { type PhantomKiller, phantomKiller } from "./phantom.ts";
-import { detectSu } from "./root.ts";
+import { DEFAULT_MAX_PHANTOM_PROCESSES, type PhantomKiller, phantomKiller } from "./phantom.ts";
+import { platform } from "./platform.ts";
 import type { SuInfo } from "./su.ts";
 import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
 import { type TermuxDirs, termuxDirs } from "./termux.ts";
@@ -111,10 +111,10 @@ export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
   }
   const killer = inputs.phantomKiller;
   if (killer && killer.active !== false) {
-    const limit = killer.maxPhantomProcesses ?? 32;
+    const limit = killer.maxPhantomProcesses ?? DEFAULT_MAX_PHANTOM_PROCESSES;
     warnings.push({
       problem: killer.active === null
-        ? "Android 12+ may kill child processes beyond 32 across apps (its settings were unreadable here)"
+        ? `Android 12+ may kill child processes beyond ${limit} across apps (its settings were unreadable here)`
         : `Android 12+ kills child processes beyond ${limit} across apps (phantom process killer)`,
       fix: "Developer options → Disable child process restrictions (Android 14+), or " +
         "adb shell device_config put activity_manager max_phantom_processes 2147483647",
@@ -153,7 +153,7 @@ export function doctor(): DoctorReport {
     posixSpawn: hostPosixSpawnCaps(),
     confinement: confinement(),
     env: Deno.env.toObject(),
-    su: detectSu(),
+    su: platform().su, // su -v runs once per process, shared with platform()
     phantomKiller: phantomKiller(hostPlatform().androidApi),
   });
 }

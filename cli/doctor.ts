@@ -4,6 +4,7 @@
  */
 import { probeAbi } from "../android/abi_probe.ts";
 import { doctor, type DoctorReport } from "../android/doctor.ts";
+import { DEFAULT_MAX_PHANTOM_PROCESSES } from "../android/phantom.ts";
 import { libc } from "../ffi/libc.ts";
 import { parseFlags } from "./flags.ts";
 import { paint, printError } from "./style.ts";
@@ -91,7 +92,9 @@ export function formatDoctor(r: DoctorReport): string {
       ? [
         `phantom    ${
           r.phantomKiller.active === null ? "unknown" : r.phantomKiller.active ? "active" : "off"
-        } (max ${r.phantomKiller.maxPhantomProcesses ?? "default 32"})`,
+        } (max ${
+          r.phantomKiller.maxPhantomProcesses ?? `default ${DEFAULT_MAX_PHANTOM_PROCESSES}`
+        })`,
       ]
       : []),
   ];
