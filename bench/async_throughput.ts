@@ -33,7 +33,7 @@ function expectBytes(n: number, got: number, who: string): void {
 
 /** The cases, in report order. */
 export function asyncCases(noop: string, spew: readonly string[]): AsyncCase[] {
-  const [writer, ...writerArgs] = spew;
+  const [writer, ...writerArgs] = spew; // writes 1 MiB
   return [
     {
       name: `coreshift spawnAsync, ${BATCH} concurrent`,
@@ -93,7 +93,7 @@ export async function measureAsync(
   onRound: (done: number, total: number) => void = () => {},
 ): Promise<AsyncReport> {
   const { noop, spew } = benchChildren();
-  const cases = asyncCases(noop, spew);
+  const cases = asyncCases(noop, spew(MIB));
   const samples = cases.map(() => [] as number[]);
   for (const c of cases) await c.run();
   for (let r = 0; r < rounds; r++) {

@@ -17,8 +17,10 @@ export interface BenchChildren {
   readonly noop: string;
   /** The C floor binary, or null without a compiler. */
   readonly floor: string | null;
-  /** A static child that writes 1 MiB of zeros to stdout; without a compiler, `head`. */
-  readonly spew: readonly string[];
+  /** argv of a static child that writes `bytes` zeros to stdout; without a compiler, `head`. */
+  readonly spew: (bytes: number) => string[];
+  /** argv of a child that writes `ready\n`, then waits to be killed; without a compiler, `sh`. */
+  readonly linger: readonly string[];
   /** Why something fell back, for the report. */
   readonly notes: readonly string[];
 }
@@ -28,19 +30,23 @@ export function benchChildren(): BenchChildren {
   const notes: string[] = [];
   let noop: string;
   let floor: string | null = null;
-  let spew = ["head", "-c", String(1024 * 1024), "/dev/zero"];
+  let spew = (bytes: number) => ["head", "-c", String(bytes), "/dev/zero"];
+  let linger = ["sh", "-c", "echo ready; exec sleep 100000"];
   try {
     noop = buildC(join(here, "noop.c"), outDir, ["-static", "-nostdlib", "-ffreestanding"]);
     floor = buildC(join(here, "floor.c"), outDir);
-    spew = [buildC(join(here, "spew.c"), outDir, ["-static", "-O2"])];
+    const writer = buildC(join(here, "spew.c"), outDir, ["-static"]);
+    spew = (bytes) => [writer, String(bytes)];
+    linger = [buildC(join(here, "linger.c"), outDir, ["-static"])];
   } catch (e) {
     if (!(e instanceof NoCompilerError)) throw e;
     noop = whichTrue();
     notes.push(
-      `${e.message}; no-op child is ${noop} (dynamic), the 1 MiB writer is head, no C floor`,
+      `${e.message}; no-op child is ${noop} (dynamic), the writer is head, the lingering ` +
+        "child sh, no C floor",
     );
   }
-  return { noop, floor, spew, notes };
+  return { noop, floor, spew, linger, notes };
 }
 
 function whichTrue(): string {

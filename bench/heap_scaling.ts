@@ -1,63 +1,50 @@
 /**
  * Spawn + wait latency while this process holds a large resident heap: fork copies page tables
- * and grows with the heap, vfork and posix_spawn share the parent's memory and stay flat.
- *
- *   deno run -A bench/heap_scaling.ts [--heaps 0,256,1024] [--spawns 60]
+ * and grows with the heap; vfork and posix_spawn share the parent's memory and should stay flat.
+ * Heaps are measured one after another (the heap is this process's state); the backends are
+ * interleaved within each.
  * @module
  */
-import { parseArgs } from "node:util";
 import { type Backend, runSync } from "../mod.ts";
 import { benchChildren } from "./children.ts";
-import { summarize } from "./stats.ts";
+import { type LatencyStats, summarize } from "./stats.ts";
+import { timed } from "./timing.ts";
+
+/** The parent heaps measured, in MiB. */
+export const HEAPS_MIB: readonly number[] = [0, 256, 1024];
 
 const BACKENDS: readonly Backend[] = ["vfork", "posixSpawn", "fork"];
 
-/** p50 µs per backend at each heap size (MiB). */
+/** A case's name: backend and heap. */
+export function heapCaseName(backend: Backend, heapMiB: number): string {
+  return `coreshift ${backend}, ${heapMiB} MiB heap`;
+}
+
+/** Runs every backend at each heap in `heapsMiB`, `rounds` × `perRound` spawns, interleaved. */
 export function measureHeapScaling(
-  heapsMiB: readonly number[],
-  spawns: number,
-): { heapMiB: number; p50Us: Record<string, number> }[] {
+  rounds: number,
+  perRound: number,
+  heapsMiB: readonly number[] = HEAPS_MIB,
+  onRound: (done: number, total: number) => void = () => {},
+): { name: string; stats: LatencyStats }[] {
   const { noop } = benchChildren();
-  const rows = [];
+  const results: { name: string; stats: LatencyStats }[] = [];
+  let done = 0;
   for (const heapMiB of heapsMiB) {
     const heap = new Uint8Array(heapMiB * 1024 * 1024);
     for (let i = 0; i < heap.length; i += 4096) heap[i] = 1; // resident, not just reserved
-    const p50Us: Record<string, number> = {};
-    for (const backend of BACKENDS) {
-      const samples: number[] = [];
-      for (let i = 0; i < spawns + 5; i++) {
-        const t = performance.now();
-        runSync({ program: noop, backend, stdout: "null", stderr: "null" });
-        if (i >= 5) samples.push((performance.now() - t) * 1000);
-      }
-      p50Us[backend] = summarize(samples).p50Us;
+    const samples = BACKENDS.map(() => [] as number[]);
+    const once = (backend: Backend) => () =>
+      runSync({ program: noop, backend, stdout: "null", stderr: "null" });
+    BACKENDS.forEach((b) => timed(Math.min(perRound, 5), once(b))); // warm-up
+    for (let r = 0; r < rounds; r++) {
+      BACKENDS.forEach((b, i) => samples[i].push(...timed(perRound, once(b))));
+      onRound(++done, rounds * heapsMiB.length);
     }
-    rows.push({ heapMiB, p50Us });
-    heap.fill(0, 0, 1); // keep the heap alive until measured
-  }
-  return rows;
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      heaps: { type: "string", default: "0,256,1024" },
-      spawns: { type: "string", default: "60" },
-    },
-  });
-  const rows = measureHeapScaling(values.heaps.split(",").map(Number), Number(values.spawns));
-  console.log(
-    `${"heap MiB".padEnd(10)}${BACKENDS.map((b) => `${b} p50 µs`.padStart(18)).join("")}`,
-  );
-  for (const { heapMiB, p50Us } of rows) {
-    const base = rows[0].p50Us;
-    console.log(
-      `${String(heapMiB).padEnd(10)}${
-        BACKENDS.map((b) =>
-          `${p50Us[b].toFixed(0)} (${(p50Us[b] / base[b]).toFixed(2)}×)`.padStart(18)
-        ).join("")
-      }`,
+    if (heap.length && heap[0] !== 1) throw new Error("heap lost"); // keeps it alive until here
+    results.push(
+      ...BACKENDS.map((b, i) => ({ name: heapCaseName(b, heapMiB), stats: summarize(samples[i]) })),
     );
   }
+  return results;
 }

@@ -7,32 +7,13 @@
 import { hostPlatform, runSync } from "../mod.ts";
 import { benchChildren } from "./children.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
+import { timed, timedAsync } from "./timing.ts";
 
 /** One measured case. */
 interface Case {
   readonly name: string;
   /** Runs `n` spawns and returns one sample (µs) per spawn. */
   readonly run: (n: number) => number[] | Promise<number[]>;
-}
-
-function timed(n: number, once: () => void): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    once();
-    out.push((performance.now() - t) * 1000);
-  }
-  return out;
-}
-
-async function timedAsync(n: number, once: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await once();
-    out.push((performance.now() - t) * 1000);
-  }
-  return out;
 }
 
 function cFloor(floor: string, mode: string, program: string): Case["run"] {

@@ -62,6 +62,13 @@ const SYMBOLS = {
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
   access: { parameters: ["buffer", "i32"], result: "i32" },
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  /** Exact deadlines for the reactors (epoll_wait's timeout is whole milliseconds). */
+  timerfd_create: { parameters: ["i32", "i32"], result: "i32", optional: true },
+  timerfd_settime: {
+    parameters: ["i32", "i32", "buffer", "pointer"],
+    result: "i32",
+    optional: true,
+  },
   epoll_create1: { parameters: ["i32"], result: "i32" },
   epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
   epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },

@@ -1,7 +1,8 @@
 /**
  * Kernel numbers that x86_64 and aarch64 Linux share (aarch64 uses asm-generic; x86_64's errno,
  * signal, fcntl and epoll values coincide with it). Sources: linux/include/uapi/asm-generic/
- * errno-base.h, errno.h, signal.h, fcntl.h; uapi/linux/eventpoll.h; uapi/linux/wait.h.
+ * errno-base.h, errno.h, signal.h, fcntl.h; uapi/linux/eventpoll.h; uapi/linux/wait.h;
+ * uapi/linux/timerfd.h, uapi/linux/time.h.
  * @module
  */
 import type { LinuxCommonAbi } from "./types.ts";
@@ -93,6 +94,13 @@ export const LINUX_COMMON: LinuxCommonAbi = {
     EPOLL_CTL_DEL: 2,
   },
   wait: { WNOHANG: 1 },
+  timerfd: {
+    CLOCK_MONOTONIC: 1,
+    TFD_CLOEXEC: 0o2000000,
+    TFD_NONBLOCK: 0o4000,
+    // { it_interval, it_value }, each { i64 tv_sec, i64 tv_nsec } on every 64-bit arch
+    itimerspec: { size: 32, valueSecOffset: 16, valueNsecOffset: 24 },
+  },
   mmap: {
     PROT_NONE: 0,
     PROT_READ: 1,

@@ -70,6 +70,18 @@ export interface LinuxCommonAbi {
     readonly EPOLL_CTL_DEL: number;
   };
   readonly wait: { readonly WNOHANG: number };
+  /** timerfd: the clock, `TFD_*` flags (equal to `O_CLOEXEC`/`O_NONBLOCK`), `itimerspec`. */
+  readonly timerfd: {
+    readonly CLOCK_MONOTONIC: number;
+    readonly TFD_CLOEXEC: number;
+    readonly TFD_NONBLOCK: number;
+    /** `struct itimerspec`: its size and where `it_value`'s seconds and nanoseconds sit. */
+    readonly itimerspec: {
+      readonly size: number;
+      readonly valueSecOffset: number;
+      readonly valueNsecOffset: number;
+    };
+  };
   readonly mmap: {
     readonly PROT_NONE: number;
     readonly PROT_READ: number;

@@ -12,6 +12,7 @@ import { AbortedError, type Output, OutputOverflowError } from "../spawn/output.
 import type { SpawnPlan } from "../spawn/plan.ts";
 import type { Started } from "../spawn/start.ts";
 import { ChunkCapture } from "./capture.ts";
+import { afterDelay, type CancelDeadline } from "./deadline.ts";
 import { settled } from "./fd_poller.ts";
 import { PipeReader, PipeWriter } from "./pipes.ts";
 import { collect, pipeReadable, pipeWritable } from "./streams.ts";
@@ -58,8 +59,8 @@ export class Child implements AsyncDisposable {
   #aborted = false;
   #cancelling = false;
   #paused = false;
-  #timeoutTimer: ReturnType<typeof setTimeout> | undefined;
-  #graceTimer: ReturnType<typeof setTimeout> | undefined;
+  #cancelTimeout: CancelDeadline | undefined;
+  #cancelGrace: CancelDeadline | undefined;
   readonly #onAbort = () => {
     this.#aborted = true;
     this.#beginCancel();
@@ -99,10 +100,14 @@ export class Child implements AsyncDisposable {
     stdio.stdin = stdio.stdout = stdio.stderr = -1; // the sockets own them now
 
     if (plan.timeoutMs !== null) {
-      this.#timeoutTimer = setTimeout(() => {
-        this.#timedOut = true;
-        this.#beginCancel();
-      }, plan.timeoutMs);
+      // From the spawn call, as in runSync: the deadline is startedAt + timeoutMs.
+      this.#cancelTimeout = afterDelay(
+        this.#startedAt + plan.timeoutMs - performance.now(),
+        () => {
+          this.#timedOut = true;
+          this.#beginCancel();
+        },
+      );
     }
     plan.signal?.addEventListener("abort", this.#onAbort, { once: true });
 
@@ -227,7 +232,7 @@ export class Child implements AsyncDisposable {
     if (this.#plan.cancel === "graceful") {
       this.#signalAll("SIGTERM");
       if (this.#paused) this.#signalAll("SIGCONT"); // a stopped child never sees SIGTERM
-      this.#graceTimer = setTimeout(() => this.#signalAll("SIGKILL"), this.#plan.killGraceMs);
+      this.#cancelGrace = afterDelay(this.#plan.killGraceMs, () => this.#signalAll("SIGKILL"));
     } else {
       this.#signalAll("SIGKILL");
     }
@@ -250,8 +255,8 @@ export class Child implements AsyncDisposable {
   #finish(): void {
     if (this.#endedAt !== 0) return;
     this.#endedAt = performance.now();
-    clearTimeout(this.#timeoutTimer);
-    clearTimeout(this.#graceTimer);
+    this.#cancelTimeout?.();
+    this.#cancelGrace?.();
     this.#plan.signal?.removeEventListener("abort", this.#onAbort);
     settled().then(this.#markFinished); // the poller's parked wait must not outlive us
   }

@@ -8,6 +8,7 @@ import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
 import { openPidfd, reap, type Reaped, sendSignal } from "../process_control.ts";
 import { Epoll } from "../reactor.ts";
+import { TimerFd } from "../timer_fd.ts";
 import type { SpawnOptions } from "./options.ts";
 import { type Output, OutputOverflowError } from "./output.ts";
 import type { SpawnPlan } from "./plan.ts";
@@ -54,6 +55,7 @@ const TOKEN_STDIN = 0;
 const TOKEN_STDOUT = 1;
 const TOKEN_STDERR = 2;
 const TOKEN_PIDFD = 3;
+const TOKEN_DEADLINE = 4;
 /** Without a pidfd, how often a child with no open pipes is polled for its exit. */
 const POLL_MS = 1;
 
@@ -71,6 +73,8 @@ class SyncRun {
   readonly #feeder: StdinFeeder | null;
   readonly #group: boolean;
   #pidfd = -1;
+  /** Wakes the loop at the timeout to the µs (epoll_wait alone counts whole ms). */
+  #deadlineTimer: TimerFd | null = null;
   #reaped: Reaped | null = null;
   #timedOut = false;
   #earlyExited = false;
@@ -103,6 +107,11 @@ class SyncRun {
     if (stdio.stderr >= 0) epoll.add(stdio.stderr, "read", TOKEN_STDERR);
     const timeoutMs = this.#plan.timeoutMs;
     const deadline = timeoutMs === null ? Infinity : this.#started + timeoutMs;
+    if (deadline !== Infinity) {
+      this.#deadlineTimer = TimerFd.open();
+      this.#deadlineTimer?.armIn(deadline - performance.now());
+      if (this.#deadlineTimer) epoll.add(this.#deadlineTimer.fd, "read", TOKEN_DEADLINE);
+    }
     if (this.#needsExitWakeup()) {
       this.#pidfd = openPidfd(this.#pid, hostPlatform());
       if (this.#pidfd >= 0) epoll.add(this.#pidfd, "read", TOKEN_PIDFD);
@@ -124,20 +133,24 @@ class SyncRun {
 
       const now = performance.now();
       let timeout = -1;
-      if (!this.#timedOut && deadline !== Infinity) timeout = msUntil(deadline, now);
+      if (!this.#timedOut && deadline !== Infinity && !this.#deadlineTimer) {
+        timeout = msUntil(deadline, now);
+      }
       if (this.#killAt !== Infinity) timeout = minTimeout(timeout, msUntil(this.#killAt, now));
       if (!this.#reaped && this.#pidfd < 0 && (!outputsOpen || this.#cancelling)) {
         timeout = minTimeout(timeout, POLL_MS);
       }
 
       let childMayHaveExited = this.#pidfd < 0;
+      let timerDue = 0; // the deadline timer fired: due even if performance.now() reads a hair early
       for (const ev of epoll.wait(timeout)) {
         if (ev.token === TOKEN_PIDFD) childMayHaveExited = true;
+        else if (ev.token === TOKEN_DEADLINE) timerDue = this.#deadlinePassed(deadline);
         else if (ev.token === TOKEN_STDIN) this.#feedStdin();
         else this.#readOutput(ev.token === TOKEN_STDOUT ? "stdout" : "stderr");
       }
       if (!this.#reaped && childMayHaveExited) this.#setReaped(reap(this.#pid, false));
-      this.#checkDeadlines(performance.now(), deadline);
+      this.#checkDeadlines(Math.max(performance.now(), timerDue), deadline);
     }
     return this.#finish();
   }
@@ -153,6 +166,17 @@ class SyncRun {
       this.#plan.cancel === "graceful";
   }
 
+  /** The deadline timer fired: take it out of the loop; returns the deadline as "now". */
+  #deadlinePassed(deadline: number): number {
+    this.#closeDeadlineTimer();
+    return deadline;
+  }
+
+  #closeDeadlineTimer(): void {
+    this.#deadlineTimer?.close(); // closing drops it from the epoll set
+    this.#deadlineTimer = null;
+  }
+
   /** Kills and reaps the child if still running, and closes every fd. Runs on every path. */
   dispose(): void {
     try {
@@ -162,6 +186,7 @@ class SyncRun {
       }
     } finally {
       this.#closePidfd();
+      this.#closeDeadlineTimer();
       this.#stdio.closeAll();
       this.#epoll?.close();
     }

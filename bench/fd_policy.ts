@@ -1,0 +1,85 @@
+/**
+ * What an fd policy costs when this process holds many fds: spawn + wait of the no-op child
+ * with `cloexecOnly`, `closeFrom3` (close_range in the helper where the platform allows it,
+ * posix_spawn's addclosefrom where libc has it) and an allowlist (a `/proc/self/fd` scan and a
+ * close per fd in the child: the path `closeFrom3` takes on Android below API 33).
+ *
+ * The extra fds are opened without close-on-exec, so `closeFrom3` really has them to close and
+ * `cloexecOnly` really leaks them: the case the policies exist for.
+ * @module
+ */
+import { type FdPolicy, runSync } from "../mod.ts";
+import { libc } from "../ffi/libc.ts";
+import { cString } from "../ffi/cstrings.ts";
+import { benchChildren } from "./children.ts";
+import { type LatencyStats, summarize } from "./stats.ts";
+import { timed } from "./timing.ts";
+
+/** The extra open fds each case is measured with. */
+export const FD_COUNTS: readonly number[] = [10, 1000];
+
+/** A case's name: backend, policy, extra fds. */
+export function fdCaseName(backend: string, policy: string, fds: number): string {
+  return `coreshift ${backend} ${policy}, +${fds} fds`;
+}
+
+/** Opens `n` fds on /dev/null without close-on-exec; returns them for {@linkcode closeAll}. */
+function openInheritable(n: number): number[] {
+  const c = libc();
+  const path = cString(new TextEncoder().encode("/dev/null"));
+  const fds: number[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const fd = c.symbols.open(path, c.abi.kernel.open.O_RDONLY, 0);
+      if (fd < 0) throw new Error(`could not open fd ${i + 1} of ${n} (raise ulimit -n)`);
+      fds.push(fd);
+    }
+  } catch (e) {
+    closeAll(fds);
+    throw e;
+  }
+  return fds;
+}
+
+function closeAll(fds: readonly number[]): void {
+  for (const fd of fds) libc().symbols.close(fd);
+}
+
+/** Runs the policy cases at each count in `counts`, `rounds` × `perRound` spawns, interleaved. */
+export function measureFdPolicies(
+  rounds: number,
+  perRound: number,
+  counts: readonly number[] = FD_COUNTS,
+  onRound: (done: number, total: number) => void = () => {},
+): { name: string; stats: LatencyStats }[] {
+  const { noop } = benchChildren();
+  const nullIo = { stdout: "null", stderr: "null" } as const;
+  const results: { name: string; stats: LatencyStats }[] = [];
+  let done = 0;
+  for (const count of counts) {
+    const extra = openInheritable(count);
+    try {
+      const policies: [string, "vfork" | "posixSpawn", FdPolicy][] = [
+        ["cloexecOnly", "vfork", "cloexecOnly"],
+        ["closeFrom3", "vfork", "closeFrom3"],
+        ["allowlist", "vfork", { allow: [extra[0]] }],
+        ["closeFrom3", "posixSpawn", "closeFrom3"],
+      ];
+      const cases = policies.map(([label, backend, fdPolicy]) => ({
+        name: fdCaseName(backend, label, count),
+        run: (n: number) =>
+          timed(n, () => runSync({ program: noop, backend, fdPolicy, ...nullIo })),
+        samples: [] as number[],
+      }));
+      for (const c of cases) c.run(Math.min(perRound, 10)); // warm-up
+      for (let r = 0; r < rounds; r++) {
+        for (const c of cases) c.samples.push(...c.run(perRound));
+        onRound(++done, rounds * counts.length);
+      }
+      results.push(...cases.map((c) => ({ name: c.name, stats: summarize(c.samples) })));
+    } finally {
+      closeAll(extra);
+    }
+  }
+  return results;
+}

@@ -1,0 +1,55 @@
+/**
+ * Exact deadlines: the timerfd wrapper and the event-loop deadline built on it.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { afterDelay } from "../ffi/async/deadline.ts";
+import { listOpenFds } from "../ffi/fds.ts";
+import { libc } from "../ffi/libc.ts";
+import { TimerFd } from "../ffi/timer_fd.ts";
+
+libc(); // opened once at module scope: the library handle is not a per-test leak
+
+function tryRead(fd: number, buf: Uint8Array<ArrayBuffer>): number {
+  return Number(libc().symbols.read(fd, buf, BigInt(buf.length)));
+}
+
+Deno.test("TimerFd: nothing to read until armed and due, then one expiry; close frees the fd", () => {
+  const before = listOpenFds().length;
+  const timer = TimerFd.open();
+  assert.ok(timer, "glibc and bionic both have timerfd_create");
+  assert.ok(listOpenFds().find((o) => o.fd === timer.fd)?.cloexec, "close-on-exec");
+  const buf = new Uint8Array(8);
+  assert.equal(tryRead(timer.fd, buf), -1, "disarmed: nonblocking read finds nothing");
+  const start = performance.now();
+  timer.armIn(2);
+  let n = -1;
+  while (n < 0 && performance.now() - start < 5000) n = tryRead(timer.fd, buf);
+  assert.ok(performance.now() - start >= 2, "never before its delay");
+  assert.equal(n, 8);
+  assert.equal(new DataView(buf.buffer).getBigUint64(0, true), 1n, "one-shot: one expiry");
+  timer.close();
+  timer.close(); // a second close is a no-op, not a close of someone else's fd
+  assert.equal(listOpenFds().length, before);
+});
+
+Deno.test("afterDelay fires once after its delay; a cancelled one never fires", async () => {
+  const before = listOpenFds().length;
+  let cancelledFired = false;
+  const cancel = afterDelay(1, () => cancelledFired = true);
+  cancel();
+  cancel(); // twice is harmless
+  const start = performance.now();
+  let fired = 0;
+  await new Promise<void>((resolve) =>
+    afterDelay(3, () => {
+      fired++;
+      resolve();
+    })
+  );
+  assert.ok(performance.now() - start >= 3, "never before its delay");
+  await new Promise((r) => setTimeout(r, 10)); // room for a wrong second firing
+  assert.equal(fired, 1);
+  assert.equal(cancelledFired, false);
+  assert.equal(listOpenFds().length, before, "every timer fd closed");
+});
