@@ -10,6 +10,7 @@ import { readSome, writeSome } from "./fds.ts";
 export const CHUNK = 64 * 1024;
 
 const scratch = new Uint8Array(CHUNK);
+const EMPTY = new Uint8Array(0);
 
 /** The `maxOutput` budget shared by stdout and stderr. */
 export class OutputBudget {
@@ -44,9 +45,11 @@ export class StreamCapture {
   /**
    * Reads once from non-blocking `fd`. Small outputs cost one exact-size allocation: the first
    * read lands in a shared scratch buffer; once bytes are kept, reads go straight into the
-   * capture buffer, which doubles as needed. The returned chunk is never written over later.
+   * capture buffer, which doubles as needed. The returned chunk is never written over later;
+   * past the budget it is empty unless `wantDropped` (an early-exit callback still sees them):
+   * a copy per dropped read would be garbage, 1 GiB of it for a 1 GiB writer.
    */
-  readOnce(fd: number): ReadResult {
+  readOnce(fd: number, wantDropped = false): ReadResult {
     const want = Math.min(CHUNK, this.#budget.remaining);
     if (want > 0 && this.#len > 0 && this.#buf.length - this.#len < want) {
       const grown = new Uint8Array(Math.max(this.#len + want, this.#buf.length * 2));
@@ -58,7 +61,7 @@ export class StreamCapture {
       ? this.#buf.subarray(this.#len, this.#len + want)
       : scratch.subarray(0, Math.max(want, 0) || CHUNK);
     const n = readSome(fd, target, "read child output");
-    return n === "again" ? n : this.#accept(n, want, direct);
+    return n === "again" ? n : this.#accept(n, want, direct, wantDropped);
   }
 
   /** The captured bytes. */
@@ -66,10 +69,15 @@ export class StreamCapture {
     return this.#len === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#len);
   }
 
-  #accept(n: number, want: number, direct: boolean): { n: number; chunk: Uint8Array } {
+  #accept(
+    n: number,
+    want: number,
+    direct: boolean,
+    wantDropped: boolean,
+  ): { n: number; chunk: Uint8Array } {
     if (want === 0) {
       this.#budget.dropped += n;
-      return { n, chunk: scratch.slice(0, n) };
+      return { n, chunk: wantDropped ? scratch.slice(0, n) : EMPTY };
     }
     if (!direct && n > 0) this.#buf = scratch.slice(0, n);
     const chunk = this.#buf.subarray(this.#len, this.#len + n);

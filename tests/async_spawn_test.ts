@@ -380,3 +380,23 @@ spawnTest("runSync refuses what only spawn can do", () => {
   assert.ok(e instanceof CoreError);
   assert.equal(watchedCount(), 0);
 });
+
+spawnTest("earlyExit chunks are the callback's to keep, under the cap and past it", async () => {
+  const total = 3 * 1024 * 1024; // several reads, and past a 1 MiB cap
+  const seen: Uint8Array[] = [];
+  const err = await spawn({
+    program: probe,
+    args: ["spew", String(total)],
+    maxOutput: 1024 * 1024,
+    earlyExit: (chunk) => {
+      seen.push(chunk);
+      return false;
+    },
+  }).output().then(() => null, (e) => e);
+  assert.ok(err instanceof OutputOverflowError, "3 MiB through a 1 MiB cap overflows");
+  const joined = new Uint8Array(seen.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of seen) joined.set(c, (at += c.length) - c.length);
+  assert.ok(seen.length > 1, "more than one read");
+  assert.deepEqual(joined, spewPattern(total), "no chunk was written over by a later read");
+});

@@ -1,5 +1,5 @@
 /**
- * Capture for async children: chunks as the socket delivers them, kept under the `maxOutput`
+ * Capture for async children: copies of the chunks the pipe reader lends, kept under the `maxOutput`
  * budget shared by stdout and stderr, joined once at the end.
  * @module
  */
@@ -16,12 +16,17 @@ export class ChunkCapture {
     this.#budget = budget;
   }
 
-  /** Keeps as much of `chunk` as the budget allows and counts the rest as dropped. */
-  add(chunk: Uint8Array): void {
+  /**
+   * Copies as much of the lent `chunk` as the budget allows and counts the rest as dropped.
+   * Returns the copy when all of `chunk` was kept, else null (past the cap nothing is copied).
+   */
+  add(chunk: Uint8Array): Uint8Array | null {
     const keep = Math.min(chunk.length, this.#budget.remaining);
-    if (keep > 0) this.#chunks.push(keep === chunk.length ? chunk : chunk.subarray(0, keep));
+    const kept = keep > 0 ? chunk.slice(0, keep) : null;
+    if (kept) this.#chunks.push(kept);
     this.#budget.remaining -= keep;
     this.#budget.dropped += chunk.length - keep;
+    return keep === chunk.length ? kept : null;
   }
 
   /** Everything kept, as one array. */

@@ -176,8 +176,9 @@ export class Child implements AsyncDisposable {
     const earlyExit = stream === "stdout" ? this.#plan.earlyExit : null;
     return new PipeReader(fd, {
       data: (chunk) => {
-        capture.add(chunk);
-        if (earlyExit && earlyExit(chunk)) this.#onEarlyExit();
+        const kept = capture.add(chunk);
+        // The callback may keep what it is given: never the reader's lent buffer.
+        if (earlyExit && earlyExit(kept ?? chunk.slice())) this.#onEarlyExit();
       },
       end: () => this.#maybeFinish(),
     }, `read child ${stream}`);

@@ -30,7 +30,7 @@ export function pipeReadable(
   const reader: PipeReader = new PipeReader(fd, {
     data(chunk) {
       if (settled) return;
-      controller.enqueue(chunk);
+      controller.enqueue(chunk.slice()); // lent by the reader: the stream keeps its own
       if ((controller.desiredSize ?? 0) <= 0) reader.pause();
     },
     end(error) {

@@ -223,10 +223,10 @@ class SyncRun {
     const fd = this.#stdio[stream];
     if (fd < 0) return;
     const capture = stream === "stdout" ? this.#out : this.#err;
-    const result = capture.readOnce(fd);
+    const earlyExit = this.#plan.earlyExit;
+    const result = capture.readOnce(fd, stream === "stdout" && earlyExit !== null);
     if (result === "again") return;
     if (result.n === 0) return this.#closeOutput(stream);
-    const earlyExit = this.#plan.earlyExit;
     if (stream === "stdout" && earlyExit && earlyExit(result.chunk)) {
       this.#earlyExited = true;
       this.#closeOutput("stdout");
