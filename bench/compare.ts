@@ -1,6 +1,6 @@
 /**
  * `coreshift bench --compare a.json b.json`: two reports side by side (devices or commits), each
- * case's p50 in both and b ÷ a, then each target ratio in both.
+ * case's p50 in both and b ÷ a, then each target ratio and each limit in both.
  * @module
  */
 import type { BenchReport } from "./report.ts";
@@ -65,6 +65,21 @@ export function formatComparison(a: BenchReport, b: BenchReport): string {
       `${label.padEnd(60)}${v(ra).padStart(8)}${
         v(rb).padStart(8)
       }  ${t.target.op} ${t.target.value}×`,
+    );
+  }
+  const limitLabels = [...new Set([...a.limits, ...b.limits].map((l) => l.label))];
+  if (limitLabels.length) {
+    lines.push("", `${"limit".padEnd(60)}${"a".padStart(11)}${"b".padStart(11)}  target`);
+  }
+  for (const label of limitLabels) {
+    const la = a.limits.find((l) => l.label === label);
+    const lb = b.limits.find((l) => l.label === label);
+    const t = la ?? lb!;
+    const v = (l: typeof la) => l ? `${l.value.toFixed(l.unit === "MiB" ? 1 : 0)} ${l.unit}` : "—";
+    lines.push(
+      `${label.padEnd(60)}${v(la).padStart(11)}${
+        v(lb).padStart(11)
+      }  ${t.target.op} ${t.target.value} ${t.unit}`,
     );
   }
   return lines.join("\n");

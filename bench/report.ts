@@ -1,7 +1,7 @@
 /**
  * The bench report: one JSON document per run, the figures and the device they came from.
  *
- * Schema `coreshift-bench/1`:
+ * Schema `coreshift-bench/2` (`/1` reports, which had no `limits`, are still read):
  * - `schema`, `createdAt` (ISO time), `mode` (`"quick"`, `"full"`, `"custom"`);
  * - `device`: see {@linkcode Device} (arch, libc, kernel, CPU, cores, Deno, Android, emulated);
  * - `notes`: what fell back (no compiler → `true` as the child, …);
@@ -9,14 +9,17 @@
  *   `"floor"` (C), `"baseline"` (Deno.Command), `"coreshift"`, and `stats` in µs
  *   (`samples, minUs, p50Us, p90Us, p99Us, meanUs, perSecond`);
  * - `ratios[]`: `{ label, of, to, value, target, met }`: `value` = p50 of case `of` ÷ p50 of
- *   case `to`, both from this run; `target` = `{ op: "<=" | ">=", value }`.
+ *   case `to`, both from this run; `target` = `{ op: "<=" | ">=", value }`;
+ * - `limits[]`: `{ label, value, unit, target, met }`: absolute figures held to a bound, e.g.
+ *   timeout lateness p99 in µs, parent RSS growth in MiB.
  * @module
  */
 import type { Device } from "./device.ts";
 import type { LatencyStats } from "./stats.ts";
 
 /** The schema tag; bumped when a field changes meaning. */
-export const REPORT_SCHEMA = "coreshift-bench/1";
+export const REPORT_SCHEMA = "coreshift-bench/2";
+const OLDER_SCHEMAS: readonly string[] = ["coreshift-bench/1"];
 
 /** Who a case's figure belongs to. */
 export type CaseRole = "floor" | "baseline" | "coreshift";
@@ -45,6 +48,25 @@ export interface Ratio {
   readonly met: boolean;
 }
 
+/** An absolute figure from this run held to a bound. */
+export interface Limit {
+  readonly label: string;
+  readonly value: number;
+  /** `"µs"` for latencies, `"MiB"` for memory. */
+  readonly unit: string;
+  readonly target: { readonly op: "<=" | ">="; readonly value: number };
+  readonly met: boolean;
+}
+
+/** A limit on one statistic of one case, e.g. the p99 of a timeout's lateness. */
+export interface CaseLimitSpec {
+  readonly label: string;
+  readonly case: string;
+  readonly stat: "p50Us" | "p90Us" | "p99Us";
+  readonly op: "<=" | ">=";
+  readonly target: number;
+}
+
 /** A whole run. */
 export interface BenchReport {
   readonly schema: typeof REPORT_SCHEMA;
@@ -54,6 +76,7 @@ export interface BenchReport {
   readonly notes: readonly string[];
   readonly sections: readonly Section[];
   readonly ratios: readonly Ratio[];
+  readonly limits: readonly Limit[];
 }
 
 /** The role a case name implies: `C …` floors, `Deno.Command …` baselines, the rest ours. */
@@ -91,6 +114,35 @@ export function ratiosFor(sections: readonly Section[], specs: readonly RatioSpe
   });
 }
 
+/** Holds `value` to `op target`. */
+export function limit(
+  label: string,
+  value: number,
+  unit: string,
+  op: "<=" | ">=",
+  target: number,
+): Limit {
+  return {
+    label,
+    value,
+    unit,
+    target: { op, value: target },
+    met: op === "<=" ? value <= target : value >= target,
+  };
+}
+
+/** The limits whose case was measured (the rest are left out), in µs. */
+export function caseLimitsFor(
+  sections: readonly Section[],
+  specs: readonly CaseLimitSpec[],
+): Limit[] {
+  const stats = new Map(sections.flatMap((s) => s.cases.map((c) => [c.name, c.stats])));
+  return specs.flatMap((spec) => {
+    const s = stats.get(spec.case);
+    return s ? [limit(spec.label, s[spec.stat], "µs", spec.op, spec.target)] : [];
+  });
+}
+
 /**
  * Checks that `data` is a report this version can read; returns it typed, or throws an Error
  * that names the first field that is wrong.
@@ -108,7 +160,8 @@ export function validateReport(data: unknown, source = "report"): BenchReport {
     typeof v === "number" && Number.isFinite(v) ? v : fail(`${at} is not a number`);
   const str = (v: unknown, at: string) => typeof v === "string" ? v : fail(`${at} is not a string`);
   const r = obj(data, "the top level");
-  if (r.schema !== REPORT_SCHEMA) {
+  const older = OLDER_SCHEMAS.includes(r.schema as string);
+  if (r.schema !== REPORT_SCHEMA && !older) {
     fail(`schema is ${JSON.stringify(r.schema)}, not ${REPORT_SCHEMA}`);
   }
   str(r.createdAt, "createdAt");
@@ -143,6 +196,17 @@ export function validateReport(data: unknown, source = "report"): BenchReport {
     if (target.op !== "<=" && target.op !== ">=") fail(`ratios[${i}].target.op`);
     num(target.value, `ratios[${i}].target.value`);
     if (typeof ratio.met !== "boolean") fail(`ratios[${i}].met is not a boolean`);
+  });
+  if (older) return { ...r, limits: [] } as unknown as BenchReport;
+  arr(r.limits, "limits").forEach((x, i) => {
+    const l = obj(x, `limits[${i}]`);
+    str(l.label, `limits[${i}].label`);
+    str(l.unit, `limits[${i}].unit`);
+    num(l.value, `limits[${i}].value`);
+    const target = obj(l.target, `limits[${i}].target`);
+    if (target.op !== "<=" && target.op !== ">=") fail(`limits[${i}].target.op`);
+    num(target.value, `limits[${i}].target.value`);
+    if (typeof l.met !== "boolean") fail(`limits[${i}].met is not a boolean`);
   });
   return data as BenchReport;
 }
@@ -185,6 +249,17 @@ export function formatReport(report: BenchReport): string {
         `  ${r.label.padEnd(60)}${r.value.toFixed(2).padStart(7)}×  target ${r.target.op} ${
           r.target.value.toFixed(2)
         }×  ${mark}`,
+      );
+    }
+  }
+  if (report.limits.length) {
+    lines.push("", "limits:");
+    for (const l of report.limits) {
+      const fmt = (v: number) => `${v.toFixed(l.unit === "MiB" ? 1 : 0)} ${l.unit}`;
+      lines.push(
+        `  ${l.label.padEnd(60)}${fmt(l.value).padStart(11)}  target ${l.target.op} ${
+          fmt(l.target.value)
+        }  ${l.met ? "met" : "MISSED"}`,
       );
     }
   }

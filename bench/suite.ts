@@ -1,11 +1,28 @@
 /**
- * The bench suite as one run: spawn latency (C floors, every backend, Deno.Command), then the
- * async cases, into one {@linkcode BenchReport} with the device and every target ratio.
+ * The bench suite as one run, into one {@linkcode BenchReport} with the device, every target
+ * ratio and every limit: spawn latency (C floors, every backend, Deno.Command), the async API,
+ * fd policies with many open fds, parent heap size, cancel latency, and parent memory while a
+ * child writes far past the output cap.
  * @module
  */
 import { BATCH, measureAsync } from "./async_throughput.ts";
+import { CANCEL_CASES, measureCancelLatency } from "./cancel_latency.ts";
 import { hostDevice } from "./device.ts";
-import { type BenchReport, ratiosFor, type RatioSpec, REPORT_SCHEMA, roleOf } from "./report.ts";
+import { fdCaseName, measureFdPolicies } from "./fd_policy.ts";
+import { heapCaseName, measureHeapScaling } from "./heap_scaling.ts";
+import { measureOutputRss, rssCaseNames } from "./output_rss.ts";
+import {
+  type BenchReport,
+  caseLimitsFor,
+  type CaseLimitSpec,
+  type Limit,
+  limit,
+  ratiosFor,
+  type RatioSpec,
+  REPORT_SCHEMA,
+  roleOf,
+  type Section,
+} from "./report.ts";
 import { measureSpawnLatency } from "./spawn_latency.ts";
 import type { LatencyStats } from "./stats.ts";
 
@@ -18,13 +35,26 @@ export interface SuiteSize {
   readonly perRound: number;
   /** Interleaved rounds of the async cases. */
   readonly asyncRounds: number;
+  /** Parent heaps (MiB) the backends are measured at. */
+  readonly heapsMiB: readonly number[];
+  /** Extra open fds the fd policies are measured with. */
+  readonly fdCounts: readonly number[];
+  /** Bytes the child writes through the 1 MiB cap in the RSS case, and how many runs. */
+  readonly outputBytes: number;
+  readonly outputRuns: number;
 }
+
+const GIB = 1024 * 1024 * 1024;
+const ISSUE_SHAPES = { heapsMiB: [0, 256, 1024], fdCounts: [10, 1000], outputBytes: GIB };
 
 /** `--quick` (well under 60 s on a 2-core x86_64 machine) and the full run. */
 export const SIZES: Readonly<Record<"quick" | "full", SuiteSize>> = {
-  quick: { mode: "quick", rounds: 3, perRound: 10, asyncRounds: 3 },
-  full: { mode: "full", rounds: 20, perRound: 50, asyncRounds: 15 },
+  quick: { mode: "quick", rounds: 3, perRound: 10, asyncRounds: 3, ...ISSUE_SHAPES, outputRuns: 1 },
+  full: { mode: "full", rounds: 20, perRound: 50, asyncRounds: 15, ...ISSUE_SHAPES, outputRuns: 3 },
 };
+
+/** Spawns per case per round where one spawn is slow (fork at 1 GiB, a 5 ms timeout). */
+const SLOW_PER_ROUND = 10;
 
 /** The targets of issue 7 that this suite measures, as ratios of p50s in one run. */
 export const TARGETS: readonly RatioSpec[] = [
@@ -72,35 +102,119 @@ export const TARGETS: readonly RatioSpec[] = [
   },
 ];
 
+/** The targets of the fd and heap sections, at the sizes the issue names. */
+export const SHAPE_TARGETS: readonly RatioSpec[] = [
+  {
+    label: "vfork closeFrom3 ÷ cloexecOnly, +1000 fds",
+    of: fdCaseName("vfork", "closeFrom3", 1000),
+    to: fdCaseName("vfork", "cloexecOnly", 1000),
+    op: "<=",
+    target: 1.5,
+  },
+  {
+    label: "vfork at a 1 GiB heap ÷ at none",
+    of: heapCaseName("vfork", 1024),
+    to: heapCaseName("vfork", 0),
+    op: "<=",
+    target: 1.2,
+  },
+];
+
+/** Limits on the cancel cases (µs): early exit → reaped p50 ≤ 1 ms, timeout lateness p99 ≤ 2 ms. */
+export const CANCEL_LIMITS: readonly CaseLimitSpec[] = [
+  {
+    label: "runSync early exit → reaped, p50",
+    case: CANCEL_CASES.earlyExitSync,
+    stat: "p50Us",
+    op: "<=",
+    target: 1000,
+  },
+  {
+    label: "spawn early exit → reaped, p50",
+    case: CANCEL_CASES.earlyExitAsync,
+    stat: "p50Us",
+    op: "<=",
+    target: 1000,
+  },
+  {
+    label: "runSync timeout lateness, p99",
+    case: CANCEL_CASES.timeoutSync,
+    stat: "p99Us",
+    op: "<=",
+    target: 2000,
+  },
+  {
+    label: "spawn timeout lateness, p99",
+    case: CANCEL_CASES.timeoutAsync,
+    stat: "p99Us",
+    op: "<=",
+    target: 2000,
+  },
+];
+
+/** Parent RSS growth allowed while a child writes `outputBytes` through a 1 MiB cap. */
+export const RSS_GROWTH_LIMIT_MIB = 16;
+
+type Progress = (phase: string, done: number, total: number) => void;
+type Measured = readonly { name: string; stats: LatencyStats }[];
+
+function section(id: string, title: string, list: Measured): Section {
+  return { id, title, cases: list.map((c) => ({ ...c, role: roleOf(c.name) })) };
+}
+
 /** Runs the suite; `progress` hears each finished round (for a TTY progress line). */
 export async function runSuite(
   size: SuiteSize,
-  progress: (phase: string, done: number, total: number) => void = () => {},
+  progress: Progress = () => {},
 ): Promise<BenchReport> {
   const device = hostDevice();
-  const spawn = await measureSpawnLatency(
-    size.rounds,
-    size.perRound,
-    (d, t) => progress("spawn latency", d, t),
-  );
-  const concurrent = await measureAsync(size.asyncRounds, (d, t) => progress("async", d, t));
-  const cases = (list: readonly { name: string; stats: LatencyStats }[]) =>
-    list.map((c) => ({ name: c.name, role: roleOf(c.name), stats: c.stats }));
+  const phase = (name: string) => (d: number, t: number) => progress(name, d, t);
+  const slow = Math.min(size.perRound, SLOW_PER_ROUND);
+  const spawn = await measureSpawnLatency(size.rounds, size.perRound, phase("spawn latency"));
+  const concurrent = await measureAsync(size.asyncRounds, phase("async"));
+  const fds = measureFdPolicies(size.rounds, size.perRound, size.fdCounts, phase("fd policies"));
+  const heaps = measureHeapScaling(size.rounds, slow, size.heapsMiB, phase("parent heap"));
+  const cancel = await measureCancelLatency(size.rounds, slow, phase("cancel"));
+  progress("output cap", 0, 1);
+  const notes = [...spawn.notes];
+  const rss = await measureOutputRss(size.outputRuns, size.outputBytes, notes);
   const sections = [
-    {
-      id: "spawn",
-      title: `spawn + wait of a no-op child (${spawn.noop})`,
-      cases: cases(spawn.cases),
-    },
-    { id: "async", title: "async API, one batch per sample", cases: cases(concurrent.cases) },
+    section("spawn", `spawn + wait of a no-op child (${spawn.noop})`, spawn.cases),
+    section("async", "async API, one batch per sample", concurrent.cases),
+    section("fds", "spawn + wait with extra inheritable fds open, stdio null", fds),
+    section("heap", "spawn + wait with a resident parent heap, stdio null", heaps),
+    section("cancel", "cancel latency: callback or deadline → child reaped", cancel),
+    section("output", "a child writing past a 1 MiB cap, whole run", rss),
   ];
   return {
     schema: REPORT_SCHEMA,
     createdAt: new Date().toISOString(),
     mode: size.mode,
     device,
-    notes: spawn.notes,
+    notes,
     sections,
-    ratios: ratiosFor(sections, TARGETS),
+    ratios: ratiosFor(sections, [...TARGETS, ...SHAPE_TARGETS]),
+    limits: [...caseLimitsFor(sections, CANCEL_LIMITS), ...rssLimits(rss, size.outputBytes)],
   };
+}
+
+function rssLimits(
+  results: readonly { name: string; growthKiB: number | null }[],
+  outputBytes: number,
+): Limit[] {
+  const names = rssCaseNames(outputBytes);
+  return results.flatMap((r) => {
+    if (r.growthKiB === null) return [];
+    const who = r.name === names.sync ? "runSync" : "spawn";
+    const what = r.name.slice(r.name.indexOf(", ") + 2);
+    return [
+      limit(
+        `${who} parent RSS growth, ${what}`,
+        r.growthKiB / 1024,
+        "MiB",
+        "<=",
+        RSS_GROWTH_LIMIT_MIB,
+      ),
+    ];
+  });
 }

@@ -18,8 +18,9 @@ export const BENCH_HELP =
   `usage: coreshift bench [--quick] [--json] [--out FILE] [--svg FILE] [--doctor]
        coreshift bench --compare a.json b.json
 
-Spawn + wait latency of every backend against the C floor and Deno.Command, then the async
-cases, all in one run with the cases interleaved; ratios are of p50s from that run.
+Spawn + wait latency of every backend against the C floor and Deno.Command, the async API,
+fd policies with many fds open, parent heap size, cancel latency and parent memory past the
+output cap, all in one run with the cases interleaved; ratios are of p50s from that run.
 
   --quick            a short run (well under a minute on 2 cores; noisier)
   --json             print the JSON report (schema coreshift-bench/1) instead of the table
@@ -28,6 +29,10 @@ cases, all in one run with the cases interleaved; ratios are of p50s from that r
   --doctor           end with the doctor report of this machine
   --rounds N, --per-round N, --async-rounds N
                      exact sizes instead of --quick or the full run
+  --heaps MIB,...    parent heaps to measure the backends at (default 0,256,1024)
+  --fds N,...        extra open fds to measure the fd policies with (default 10,1000)
+  --output-mib N     what the child writes through the 1 MiB cap (default 1024)
+  --output-runs N    runs of that case (quick 1, full 3)
   --compare A B      print two saved reports side by side (devices, commits)
 `;
 
@@ -43,6 +48,10 @@ export async function benchCommand(args: readonly string[]): Promise<number> {
     rounds: { type: "string" },
     "per-round": { type: "string" },
     "async-rounds": { type: "string" },
+    heaps: { type: "string" },
+    fds: { type: "string" },
+    "output-mib": { type: "string" },
+    "output-runs": { type: "string" },
   }, BENCH_HELP);
   if (typeof values === "number") return values;
   const size = suiteSize(values);
@@ -71,24 +80,45 @@ function writeFile(path: string, text: string): void {
   Deno.writeTextFileSync(path, text);
 }
 
+const COUNT_FLAGS = ["rounds", "per-round", "async-rounds", "output-runs"] as const;
+const LIST_FLAGS = ["heaps", "fds"] as const;
+
 function suiteSize(values: Readonly<Record<string, unknown>>): SuiteSize | string {
   const base = values.quick ? SIZES.quick : SIZES.full;
-  const custom = ["rounds", "per-round", "async-rounds"].some((k) => values[k] !== undefined);
-  if (!custom) return base;
-  const count = (key: string, fallback: number) => {
+  const given = [...COUNT_FLAGS, ...LIST_FLAGS, "output-mib"].filter((k) =>
+    values[k] !== undefined
+  );
+  if (!given.length) return base;
+  const count = (key: string, fallback: number, min = 1) => {
     const v = values[key];
     if (v === undefined) return fallback;
-    return /^[1-9]\d*$/.test(v as string) ? Number(v) : NaN;
+    return /^\d+$/.test(v as string) && Number(v) >= min ? Number(v) : NaN;
   };
-  const size = {
-    mode: "custom" as const,
+  const list = (key: string, fallback: readonly number[]) => {
+    const v = values[key];
+    if (v === undefined) return fallback;
+    const items = (v as string).split(",");
+    return items.every((x) => /^\d+$/.test(x)) ? items.map(Number) : [NaN];
+  };
+  const mib = count("output-mib", base.outputBytes / (1024 * 1024));
+  const size: SuiteSize = {
+    mode: "custom",
     rounds: count("rounds", base.rounds),
     perRound: count("per-round", base.perRound),
     asyncRounds: count("async-rounds", base.asyncRounds),
+    heapsMiB: list("heaps", base.heapsMiB),
+    fdCounts: list("fds", base.fdCounts),
+    outputBytes: mib * 1024 * 1024,
+    outputRuns: count("output-runs", base.outputRuns),
   };
-  return Object.values(size).some(Number.isNaN)
-    ? "--rounds, --per-round and --async-rounds take a positive integer"
-    : size;
+  const numbers = [size.rounds, size.perRound, size.asyncRounds, size.outputBytes, size.outputRuns];
+  if (numbers.some(Number.isNaN)) {
+    return "--rounds, --per-round, --async-rounds, --output-runs and --output-mib take a positive integer";
+  }
+  if ([...size.heapsMiB, ...size.fdCounts].some(Number.isNaN)) {
+    return "--heaps and --fds take a comma-separated list of integers, e.g. --heaps 0,256,1024";
+  }
+  return size;
 }
 
 function compare(files: readonly string[]): number {

@@ -9,7 +9,9 @@ import { compareReports, formatComparison } from "../bench/compare.ts";
 import { cpuModelFrom, emulatorFrom } from "../bench/device.ts";
 import {
   type BenchReport,
+  caseLimitsFor,
   formatReport,
+  limit,
   ratiosFor,
   REPORT_SCHEMA,
   roleOf,
@@ -53,6 +55,10 @@ function report(over: Partial<BenchReport> = {}): BenchReport {
     notes: [],
     sections,
     ratios: ratiosFor(sections, TARGETS),
+    limits: [
+      limit("spawn timeout lateness, p99", 2500, "µs", "<=", 2000),
+      limit("runSync parent RSS growth, 1 GiB through a 1 MiB cap", 2.5, "MiB", "<=", 16),
+    ],
     ...over,
   };
 }
@@ -90,6 +96,46 @@ Deno.test("ratios: p50 over p50, held to the target, absent cases left out", () 
   assert.deepEqual(slow.map((x) => x.met), [false, false]);
 });
 
+Deno.test("limits: a case's statistic or a figure held to a bound, absent cases left out", () => {
+  const sections = report().sections;
+  const limits = caseLimitsFor(sections, [
+    {
+      label: "p99 fast",
+      case: "coreshift vfork, stdio null",
+      stat: "p99Us",
+      op: "<=",
+      target: 700,
+    },
+    {
+      label: "p50 slow",
+      case: "coreshift vfork, stdio null",
+      stat: "p50Us",
+      op: "<=",
+      target: 500,
+    },
+    { label: "absent", case: "no such case", stat: "p50Us", op: "<=", target: 1 },
+  ]);
+  assert.deepEqual(limits.map((l) => [l.label, l.value, l.unit, l.met]), [
+    ["p99 fast", 630, "µs", true],
+    ["p50 slow", 525, "µs", false],
+  ]);
+  assert.equal(limit("x", 3, "MiB", ">=", 2).met, true);
+  assert.equal(limit("x", 1, "MiB", ">=", 2).met, false);
+});
+
+Deno.test("validateReport reads coreshift-bench/1 reports (no limits) and checks limits", () => {
+  const v1 = JSON.parse(JSON.stringify(report()));
+  v1.schema = "coreshift-bench/1";
+  delete v1.limits;
+  assert.deepEqual(validateReport(v1).limits, []);
+  const bad = JSON.parse(JSON.stringify(report()));
+  bad.limits[1].target.op = "<";
+  assert.throws(() => validateReport(bad, "b.json"), /b\.json: limits\[1\]\.target\.op/);
+  const missing = JSON.parse(JSON.stringify(report()));
+  delete missing.limits;
+  assert.throws(() => validateReport(missing), /limits is not an array/);
+});
+
 Deno.test("validateReport accepts a report and names the first wrong field", () => {
   const good = report();
   assert.deepEqual(validateReport(JSON.parse(JSON.stringify(good))), good);
@@ -118,6 +164,11 @@ Deno.test("formatReport: every case and ratio, the device, emulation called out"
   for (const c of report().sections[0].cases) assert.ok(text.includes(c.name), c.name);
   assert.match(text, /vfork, stdio null ÷ C vfork\+exec floor\s+1\.05×\s+target <= 1\.10×\s+met/);
   assert.match(text, /EMULATED \(qemu-aarch64-st\)/);
+  assert.match(text, /spawn timeout lateness, p99\s+2500 µs\s+target <= 2000 µs\s+MISSED/);
+  assert.match(
+    text,
+    /RSS growth, 1 GiB through a 1 MiB cap\s+2\.5 MiB\s+target <= 16\.0 MiB\s+met/,
+  );
   assert.match(text, /Test CPU × 2, Deno 2\.9\.5/);
 });
 
@@ -140,6 +191,9 @@ Deno.test("compare: cases paired by section and name, b ÷ a, missing shown as m
   const text = formatComparison(a, faster);
   assert.match(text, /C vfork\+exec floor\s+500\s+250\s+0\.50×/);
   assert.match(text, /Deno\.Command outputSync, stdio null\s+1500\s+—\s+—/);
+  assert.match(text, /spawn timeout lateness, p99\s+2500 µs\s+2500 µs\s+<= 2000 µs/);
+  const noLimits = formatComparison(a, { ...faster, limits: [] });
+  assert.match(noLimits, /RSS growth, 1 GiB through a 1 MiB cap\s+2\.5 MiB\s+—/);
 });
 
 /** Tags balance and every attribute is quoted: the SVG is well-formed XML. */
@@ -203,6 +257,12 @@ Deno.test("coreshift bench: a tiny real run writes a valid report and chart; --c
       "2",
       "--async-rounds",
       "1",
+      "--heaps",
+      "0,8",
+      "--fds",
+      "4",
+      "--output-mib",
+      "4",
       "--json",
       "--out",
       `${dir}/a.json`,
@@ -223,10 +283,24 @@ Deno.test("coreshift bench: a tiny real run writes a valid report and chart; --c
         "coreshift vfork, stdio null",
         "Deno.Command output(), piped",
         "coreshift spawnAsync, 64 concurrent",
+        "coreshift vfork closeFrom3, +4 fds",
+        "coreshift fork, 8 MiB heap",
+        "coreshift spawn, 5 ms timeout lateness",
+        "coreshift runSync, 4 MiB through a 1 MiB cap",
       ]
     ) {
       assert.ok(names.includes(wanted), `missing case ${wanted}`);
     }
+    assert.deepEqual(
+      saved.sections.map((s) => s.id),
+      ["spawn", "async", "fds", "heap", "cancel", "output"],
+    );
+    const limits = saved.limits.map((l) => l.label);
+    assert.ok(limits.includes("spawn timeout lateness, p99"), limits.join("; "));
+    assert.ok(
+      limits.some((l) => l.startsWith("runSync parent RSS growth, 4 MiB")),
+      limits.join("; "),
+    );
     assertWellFormed(await Deno.readTextFile(`${dir}/a.svg`));
     const cmp = await run(["--compare", `${dir}/a.json`, `${dir}/a.json`]);
     assert.equal(cmp.code, 0, text.decode(cmp.stderr));
