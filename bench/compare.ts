@@ -7,9 +7,13 @@ import type { BenchReport } from "./report.ts";
 
 /** One case in both runs. */
 export interface ComparedCase {
+  /** The section id both runs share. */
   readonly section: string;
+  /** The case name. */
   readonly name: string;
+  /** p50 in run a (µs), or null when a lacks the case. */
   readonly a: number | null;
+  /** p50 in run b (µs), or null when b lacks the case. */
   readonly b: number | null;
   /** b ÷ a of the p50s, or null when either run lacks the case. */
   readonly change: number | null;

@@ -10,13 +10,21 @@ import { readProcText } from "../ffi/proc_files.ts";
 
 /** Where and how a bench ran. */
 export interface Device {
+  /** `android` when bionic or Android's system properties were found. */
   readonly os: "linux" | "android";
+  /** `x86_64` or `aarch64`. */
   readonly arch: string;
+  /** `glibc` or `bionic`. */
   readonly libc: string;
+  /** glibc's version, or `api<N>` for bionic. */
   readonly libcVersion: string;
+  /** The kernel release (`uname -r`). */
   readonly kernel: string;
+  /** From /proc/cpuinfo (`model name`, `Hardware`, or the CPU part), null when absent. */
   readonly cpuModel: string | null;
+  /** Online CPUs. */
   readonly cores: number;
+  /** Deno's version. */
   readonly deno: string;
   /** Model, SoC, API level, CPU governor; null off Android. */
   readonly android: {

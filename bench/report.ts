@@ -26,35 +26,51 @@ export type CaseRole = "floor" | "baseline" | "coreshift";
 
 /** One measured case. */
 export interface CaseResult {
+  /** The case, e.g. `coreshift vfork, stdio null`; the key that ratios and limits name. */
   readonly name: string;
+  /** Whose figure: a C floor, a Deno.Command baseline, or coreshift. */
   readonly role: CaseRole;
+  /** Its samples summarised, in µs. */
   readonly stats: LatencyStats;
 }
 
 /** A group of cases measured interleaved. */
 export interface Section {
+  /** Short key: `spawn`, `async`, `fds`, `heap`, `cancel`, `output`. */
   readonly id: string;
+  /** What the section measures, as printed above its table. */
   readonly title: string;
+  /** Its cases in report order. */
   readonly cases: readonly CaseResult[];
 }
 
 /** A ratio of two p50s from the same run, with the target it is held to. */
 export interface Ratio {
+  /** What is compared, in words. */
   readonly label: string;
+  /** The case whose p50 is divided. */
   readonly of: string;
+  /** The case whose p50 divides. */
   readonly to: string;
+  /** p50 of `of` ÷ p50 of `to`. */
   readonly value: number;
+  /** The bound the value is held to. */
   readonly target: { readonly op: "<=" | ">="; readonly value: number };
+  /** Whether the value is within the target. */
   readonly met: boolean;
 }
 
 /** An absolute figure from this run held to a bound. */
 export interface Limit {
+  /** What is bounded, in words. */
   readonly label: string;
+  /** The figure measured, in `unit`. */
   readonly value: number;
   /** `"µs"` for latencies, `"MiB"` for memory. */
   readonly unit: string;
+  /** The bound the value is held to, in `unit`. */
   readonly target: { readonly op: "<=" | ">="; readonly value: number };
+  /** Whether the value is within the target. */
   readonly met: boolean;
 }
 
@@ -69,13 +85,21 @@ export interface CaseLimitSpec {
 
 /** A whole run. */
 export interface BenchReport {
+  /** {@linkcode REPORT_SCHEMA}. */
   readonly schema: typeof REPORT_SCHEMA;
+  /** When the run finished, as an ISO 8601 time. */
   readonly createdAt: string;
+  /** Which preset the sizes came from. */
   readonly mode: "quick" | "full" | "custom";
+  /** The machine the figures belong to. */
   readonly device: Device;
+  /** What fell back (no compiler, no peak-RSS reset), in words. */
   readonly notes: readonly string[];
+  /** The measured cases, grouped as they were interleaved. */
   readonly sections: readonly Section[];
+  /** Target ratios of two p50s from this run. */
   readonly ratios: readonly Ratio[];
+  /** Absolute figures from this run held to a bound. */
   readonly limits: readonly Limit[];
 }
 
@@ -88,10 +112,15 @@ export function roleOf(name: string): CaseRole {
 
 /** A ratio wanted: `of`/`to` (p50s) held to `op value`. */
 export interface RatioSpec {
+  /** What is compared, in words. */
   readonly label: string;
+  /** The case whose p50 is divided. */
   readonly of: string;
+  /** The case whose p50 divides. */
   readonly to: string;
+  /** Whether the ratio must stay at or under, or at or over, the target. */
   readonly op: "<=" | ">=";
+  /** The bound. */
   readonly target: number;
 }
 

@@ -5,11 +5,17 @@
 
 /** Summary of one case's samples, in µs. */
 export interface LatencyStats {
+  /** How many samples were taken. */
   readonly samples: number;
+  /** The fastest sample. */
   readonly minUs: number;
+  /** The median (nearest rank). */
   readonly p50Us: number;
+  /** The 90th percentile (nearest rank). */
   readonly p90Us: number;
+  /** The 99th percentile (nearest rank). */
   readonly p99Us: number;
+  /** The arithmetic mean. */
   readonly meanUs: number;
   /** 1e6 / mean. */
   readonly perSecond: number;

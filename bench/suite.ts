@@ -28,6 +28,7 @@ import type { LatencyStats } from "./stats.ts";
 
 /** How much to measure. */
 export interface SuiteSize {
+  /** Which preset the sizes came from; `custom` when any size was given. */
   readonly mode: "quick" | "full" | "custom";
   /** Interleaved rounds of the spawn cases. */
   readonly rounds: number;
@@ -39,8 +40,9 @@ export interface SuiteSize {
   readonly heapsMiB: readonly number[];
   /** Extra open fds the fd policies are measured with. */
   readonly fdCounts: readonly number[];
-  /** Bytes the child writes through the 1 MiB cap in the RSS case, and how many runs. */
+  /** Bytes the child writes through the 1 MiB cap in the RSS case. */
   readonly outputBytes: number;
+  /** Runs of the RSS case per path (the growth reported is the largest). */
   readonly outputRuns: number;
 }
 
@@ -155,7 +157,8 @@ export const CANCEL_LIMITS: readonly CaseLimitSpec[] = [
 /** Parent RSS growth allowed while a child writes `outputBytes` through a 1 MiB cap. */
 export const RSS_GROWTH_LIMIT_MIB = 16;
 
-type Progress = (phase: string, done: number, total: number) => void;
+/** Hears each finished round of a phase. */
+export type Progress = (phase: string, done: number, total: number) => void;
 type Measured = readonly { name: string; stats: LatencyStats }[];
 
 function section(id: string, title: string, list: Measured): Section {

@@ -57,6 +57,7 @@ const SYMBOLS = {
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
   mmap: { parameters: ["pointer", "usize", "i32", "i32", "i32", "i64"], result: "pointer" },
   mprotect: { parameters: ["pointer", "usize", "i32"], result: "i32" },
+  munmap: { parameters: ["pointer", "usize"], result: "i32" },
   getenv: { parameters: ["buffer"], result: "pointer" },
   strlen: { parameters: ["pointer"], result: "usize" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
