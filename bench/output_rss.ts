@@ -67,23 +67,17 @@ export async function measureOutputRss(
   const [program, ...args] = benchChildren().spew(outputBytes);
   const options: SpawnOptions = { program, args, maxOutput: RSS_CAP, stderr: "null" };
   const names = rssCaseNames(outputBytes);
+  const overflowing = async (run: () => unknown) => {
+    try {
+      await run();
+    } catch (e) {
+      return expectOverflow(e, outputBytes);
+    }
+    throw new Error("the writer stayed under the cap");
+  };
   const paths: [string, () => Promise<void>][] = [
-    [names.sync, () => {
-      try {
-        runSync(options);
-      } catch (e) {
-        return Promise.resolve(expectOverflow(e, outputBytes));
-      }
-      return Promise.reject(new Error("the writer stayed under the cap"));
-    }],
-    [names.async, async () => {
-      try {
-        await spawn(options).output();
-      } catch (e) {
-        return expectOverflow(e, outputBytes);
-      }
-      throw new Error("the writer stayed under the cap");
-    }],
+    [names.sync, () => overflowing(() => runSync(options))],
+    [names.async, () => overflowing(() => spawn(options).output())],
   ];
   let canReset = true;
   const results: RssResult[] = [];
