@@ -3,7 +3,7 @@
  * case's p50 in both and b ÷ a, then each target ratio and each limit in both.
  * @module
  */
-import type { BenchReport } from "./report.ts";
+import { type BenchReport, formatLimitValue } from "./report.ts";
 
 /** One case in both runs. */
 export interface ComparedCase {
@@ -56,35 +56,44 @@ export function formatComparison(a: BenchReport, b: BenchReport): string {
       }`,
     );
   }
-  const labels = [...new Set([...a.ratios, ...b.ratios].map((r) => r.label))];
-  if (labels.length) {
-    lines.push("", `${"ratio".padEnd(60)}${"a".padStart(8)}${"b".padStart(8)}  target`);
-  }
-  for (const label of labels) {
-    const ra = a.ratios.find((r) => r.label === label);
-    const rb = b.ratios.find((r) => r.label === label);
-    const v = (r: typeof ra) => r ? `${r.value.toFixed(2)}×` : "—";
-    const t = ra ?? rb!;
-    lines.push(
-      `${label.padEnd(60)}${v(ra).padStart(8)}${
-        v(rb).padStart(8)
-      }  ${t.target.op} ${t.target.value}×`,
-    );
-  }
-  const limitLabels = [...new Set([...a.limits, ...b.limits].map((l) => l.label))];
-  if (limitLabels.length) {
-    lines.push("", `${"limit".padEnd(60)}${"a".padStart(11)}${"b".padStart(11)}  target`);
-  }
-  for (const label of limitLabels) {
-    const la = a.limits.find((l) => l.label === label);
-    const lb = b.limits.find((l) => l.label === label);
-    const t = la ?? lb!;
-    const v = (l: typeof la) => l ? `${l.value.toFixed(l.unit === "MiB" ? 1 : 0)} ${l.unit}` : "—";
-    lines.push(
-      `${label.padEnd(60)}${v(la).padStart(11)}${
-        v(lb).padStart(11)
-      }  ${t.target.op} ${t.target.value} ${t.unit}`,
-    );
-  }
+  lines.push(
+    ...sideBySide(
+      "ratio",
+      8,
+      a.ratios,
+      b.ratios,
+      (r) => `${r.value.toFixed(2)}×`,
+      (r) => `${r.target.op} ${r.target.value}×`,
+    ),
+    ...sideBySide(
+      "limit",
+      11,
+      a.limits,
+      b.limits,
+      (l) => formatLimitValue(l.value, l.unit),
+      (l) => `${l.target.op} ${formatLimitValue(l.target.value, l.unit)}`,
+    ),
+  );
   return lines.join("\n");
+}
+
+/** Items of both runs paired by label (a's order, then b's extras), with each run's figure. */
+function sideBySide<T extends { readonly label: string }>(
+  heading: string,
+  width: number,
+  a: readonly T[],
+  b: readonly T[],
+  figure: (item: T) => string,
+  target: (item: T) => string,
+): string[] {
+  const labels = [...new Set([...a, ...b].map((x) => x.label))];
+  if (!labels.length) return [];
+  const lines = ["", `${heading.padEnd(60)}${"a".padStart(width)}${"b".padStart(width)}  target`];
+  for (const label of labels) {
+    const xa = a.find((x) => x.label === label);
+    const xb = b.find((x) => x.label === label);
+    const v = (x: T | undefined) => (x ? figure(x) : "—").padStart(width);
+    lines.push(`${label.padEnd(60)}${v(xa)}${v(xb)}  ${target((xa ?? xb)!)}`);
+  }
+  return lines;
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { type FdPolicy, runSync } from "../mod.ts";
+import { closeFd } from "../ffi/fds.ts";
 import { libc } from "../ffi/libc.ts";
 import { cString } from "../ffi/cstrings.ts";
 import { benchChildren } from "./children.ts";
@@ -42,7 +43,7 @@ function openInheritable(n: number): number[] {
 }
 
 function closeAll(fds: readonly number[]): void {
-  for (const fd of fds) libc().symbols.close(fd);
+  fds.forEach(closeFd);
 }
 
 /** Runs the policy cases at each count in `counts`, `rounds` × `perRound` spawns, interleaved. */

@@ -143,6 +143,11 @@ export function ratiosFor(sections: readonly Section[], specs: readonly RatioSpe
   });
 }
 
+/** A limit's figure with its unit: MiB to one decimal, µs whole. */
+export function formatLimitValue(value: number, unit: string): string {
+  return `${value.toFixed(unit === "MiB" ? 1 : 0)} ${unit}`;
+}
+
 /** Holds `value` to `op target`. */
 export function limit(
   label: string,
@@ -284,7 +289,7 @@ export function formatReport(report: BenchReport): string {
   if (report.limits.length) {
     lines.push("", "limits:");
     for (const l of report.limits) {
-      const fmt = (v: number) => `${v.toFixed(l.unit === "MiB" ? 1 : 0)} ${l.unit}`;
+      const fmt = (v: number) => formatLimitValue(v, l.unit);
       lines.push(
         `  ${l.label.padEnd(60)}${fmt(l.value).padStart(11)}  target ${l.target.op} ${
           fmt(l.target.value)
