@@ -1,15 +1,19 @@
 /**
  * Moving bytes through the pipes: capture of stdout/stderr into growable buffers under one
- * shared byte budget, and feeding stdin. Reads go straight into the capture buffer (no copy per
- * chunk); past the budget they go to a scratch buffer and are counted, not kept.
+ * shared byte budget, and feeding stdin. Reads go straight into the kept chunks; past the budget
+ * they go to a scratch buffer and are counted, not kept.
  * @module
  */
-import { readSome, writeSome } from "./fds.ts";
+import { CaptureChunks } from "./capture_chunks.ts";
+import { growPipe, readSome, writeSome } from "./fds.ts";
 
-/** Bytes read or written per syscall. */
+/** Bytes read or written per syscall: the default pipe size. */
 export const CHUNK = 64 * 1024;
 
-const scratch = new Uint8Array(CHUNK);
+/** The pipe size asked for once a pipe is seen full: a large output then needs few wake-ups. */
+export const GROWN_PIPE_BYTES = 1024 * 1024;
+
+let scratch = new Uint8Array(CHUNK);
 const EMPTY = new Uint8Array(0);
 
 /** The `maxOutput` budget shared by stdout and stderr. */
@@ -33,9 +37,11 @@ export type ReadResult = { n: number; chunk: Uint8Array } | "again";
 
 /** One captured stream. */
 export class StreamCapture {
-  #buf = new Uint8Array(0);
-  #len = 0;
+  readonly #kept = new CaptureChunks(() => scratchOf(this.#readSize));
   readonly #budget: OutputBudget;
+  /** Bytes asked for per read: a pipe's default size, or all of it once it was grown. */
+  #readSize = CHUNK;
+  #grown = false;
 
   /** @param budget shared with the other stream of the same child */
   constructor(budget: OutputBudget) {
@@ -43,48 +49,49 @@ export class StreamCapture {
   }
 
   /**
-   * Reads once from non-blocking `fd`. Small outputs cost one exact-size allocation: the first
-   * read lands in a shared scratch buffer; once bytes are kept, reads go straight into the
-   * capture buffer, which doubles as needed. The returned chunk is never written over later;
-   * past the budget it is empty unless `wantDropped` (an early-exit callback still sees them):
-   * a copy per dropped read would be garbage, 1 GiB of it for a 1 GiB writer.
+   * Reads once from non-blocking `fd`, straight into the kept chunks (see CaptureChunks). The
+   * returned chunk is never written over later; past the budget it is empty unless
+   * `wantDropped` (an early-exit callback still sees them): a copy per dropped read would be
+   * garbage, 1 GiB of it for a 1 GiB writer. A read that fills the pipe grows it once (see
+   * growPipe), so a large output needs few wake-ups.
    */
   readOnce(fd: number, wantDropped = false): ReadResult {
-    const want = Math.min(CHUNK, this.#budget.remaining);
-    if (want > 0 && this.#len > 0 && this.#buf.length - this.#len < want) {
-      const grown = new Uint8Array(Math.max(this.#len + want, this.#buf.length * 2));
-      grown.set(this.#buf.subarray(0, this.#len));
-      this.#buf = grown;
-    }
-    const direct = want > 0 && this.#len > 0;
-    const target = direct
-      ? this.#buf.subarray(this.#len, this.#len + want)
-      : scratch.subarray(0, Math.max(want, 0) || CHUNK);
-    const n = readSome(fd, target, "read child output");
-    return n === "again" ? n : this.#accept(n, want, direct, wantDropped);
+    const want = Math.min(this.#readSize, this.#budget.remaining);
+    if (want <= 0) return this.#drop(fd, wantDropped);
+    const room = this.#kept.room(want, this.#budget.remaining);
+    const n = readSome(fd, room.target, "read child output");
+    if (n === "again") return n;
+    if (n === CHUNK && !this.#grown) this.#grow(fd);
+    this.#budget.remaining -= n;
+    return { n, chunk: this.#kept.commit(room, n) };
   }
 
   /** The captured bytes. */
   bytes(): Uint8Array {
-    return this.#len === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#len);
+    return this.#kept.bytes();
   }
 
-  #accept(
-    n: number,
-    want: number,
-    direct: boolean,
-    wantDropped: boolean,
-  ): { n: number; chunk: Uint8Array } {
-    if (want === 0) {
-      this.#budget.dropped += n;
-      return { n, chunk: wantDropped ? scratch.slice(0, n) : EMPTY };
-    }
-    if (!direct && n > 0) this.#buf = scratch.slice(0, n);
-    const chunk = this.#buf.subarray(this.#len, this.#len + n);
-    this.#len += n;
-    this.#budget.remaining -= n;
-    return { n, chunk };
+  #drop(fd: number, wantDropped: boolean): ReadResult {
+    const target = scratchOf(this.#readSize);
+    const n = readSome(fd, target, "read child output");
+    if (n === "again") return n;
+    this.#budget.dropped += n;
+    return { n, chunk: wantDropped ? target.slice(0, n) : EMPTY };
   }
+
+  #grow(fd: number): void {
+    this.#grown = true;
+    if (growPipe(fd, GROWN_PIPE_BYTES)) this.#readSize = GROWN_PIPE_BYTES;
+  }
+}
+
+/**
+ * The first `size` bytes of a scratch buffer shared by every reader on this thread: valid
+ * until the next read, so whoever keeps bytes from it copies them first.
+ */
+export function scratchOf(size: number): Uint8Array {
+  if (scratch.length < size) scratch = new Uint8Array(size);
+  return scratch.subarray(0, size);
 }
 
 /** What a stdin write achieved. */

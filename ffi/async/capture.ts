@@ -1,36 +1,57 @@
 /**
- * Capture for async children: copies of the chunks the pipe reader lends, kept under the `maxOutput`
- * budget shared by stdout and stderr, joined once at the end.
+ * Capture for async children: the pipe reader reads straight into the kept chunks (see
+ * CaptureChunks) under the `maxOutput` budget shared by stdout and stderr; past the budget it
+ * reads into its lent buffer and the bytes are counted, never copied.
  * @module
  */
-import type { OutputBudget } from "../drain.ts";
-import { concat } from "./streams.ts";
+import { CaptureChunks, type Room } from "../capture_chunks.ts";
+import { type OutputBudget, scratchOf } from "../drain.ts";
 
 /** One captured stream of an async child. */
 export class ChunkCapture {
-  readonly #chunks: Uint8Array[] = [];
+  readonly #kept = new CaptureChunks(() => scratchOf(this.#lastWant));
   readonly #budget: OutputBudget;
+  /** The room handed out by the last `target` call, until its chunk comes back to `add`. */
+  #room: Room | null = null;
+  #lastWant = 0;
 
   /** @param budget shared with the other stream of the same child */
   constructor(budget: OutputBudget) {
     this.#budget = budget;
   }
 
+  /** Where the reader should read up to `want` bytes; null past the budget (lent buffer). */
+  target(want: number): Uint8Array | null {
+    const keep = Math.min(want, this.#budget.remaining);
+    if (keep <= 0) return this.#room = null;
+    this.#lastWant = keep;
+    this.#room = this.#kept.room(keep, this.#budget.remaining);
+    return this.#room.target;
+  }
+
   /**
-   * Copies as much of the lent `chunk` as the budget allows and counts the rest as dropped.
-   * Returns the copy when all of `chunk` was kept, else null (past the cap nothing is copied).
+   * Takes a chunk the reader produced: read into our last `target` (kept in place), or lent
+   * (copied as far as the budget allows, the rest counted as dropped). Returns the kept bytes,
+   * ours to hand out, when all of `chunk` was kept, else null.
    */
   add(chunk: Uint8Array): Uint8Array | null {
+    const room = this.#room;
+    this.#room = null;
+    if (
+      room && chunk.buffer === room.target.buffer && chunk.byteOffset === room.target.byteOffset
+    ) {
+      this.#budget.remaining -= chunk.length;
+      return this.#kept.commit(room, chunk.length);
+    }
     const keep = Math.min(chunk.length, this.#budget.remaining);
-    const kept = keep > 0 ? chunk.slice(0, keep) : null;
-    if (kept) this.#chunks.push(kept);
+    if (keep > 0) this.#kept.append(chunk.subarray(0, keep));
     this.#budget.remaining -= keep;
     this.#budget.dropped += chunk.length - keep;
-    return keep === chunk.length ? kept : null;
+    return keep === chunk.length && keep > 0 ? chunk.slice() : null;
   }
 
   /** Everything kept, as one array. */
   bytes(): Uint8Array {
-    return concat(this.#chunks);
+    return this.#kept.bytes();
   }
 }

@@ -175,6 +175,7 @@ export class Child implements AsyncDisposable {
     const capture = this.#captures[stream]!;
     const earlyExit = stream === "stdout" ? this.#plan.earlyExit : null;
     return new PipeReader(fd, {
+      target: (want) => capture.target(want),
       data: (chunk) => {
         const kept = capture.add(chunk);
         // The callback may keep what it is given: never the reader's lent buffer.

@@ -4,7 +4,7 @@
  * @module
  */
 import { type CoreError, sysError } from "../errors.ts";
-import { CHUNK } from "../drain.ts";
+import { CHUNK, GROWN_PIPE_BYTES, scratchOf } from "../drain.ts";
 import { closeFd, growPipe, readSome, writeSome } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { unwatch, watch } from "./fd_poller.ts";
@@ -18,12 +18,13 @@ export interface PipeReaderEvents {
    */
   data(chunk: Uint8Array): void;
   end(error?: CoreError): void;
+  /**
+   * Optional: where the next read of up to `want` bytes should land, so a capture is read into
+   * directly instead of copied from the lent buffer; null for the lent buffer. The chunk then
+   * given to `data` is the filled start of what this returned.
+   */
+  target?(want: number): Uint8Array | null;
 }
-
-/** The pipe size asked for once a pipe is seen full: a large output then needs few wake-ups. */
-export const GROWN_PIPE_BYTES = 1024 * 1024;
-
-let scratch = new Uint8Array(CHUNK);
 
 /** The read end of a child's stdout or stderr. */
 export class PipeReader {
@@ -31,6 +32,8 @@ export class PipeReader {
   readonly #events: PipeReaderEvents;
   readonly #op: string;
   #token = -1;
+  /** Bytes asked for per read: a pipe's default size, or all of it once it was grown. */
+  #readSize = CHUNK;
   #grown = false;
 
   /** Takes ownership of non-blocking `fd` and starts reading it. */
@@ -90,28 +93,25 @@ export class PipeReader {
   /** A full pipe means a large output: let the child run ahead of us by up to 1 MiB. */
   #grow(): void {
     this.#grown = true;
-    if (
-      this.#fd >= 0 && growPipe(this.#fd, GROWN_PIPE_BYTES) && scratch.length < GROWN_PIPE_BYTES
-    ) {
-      scratch = new Uint8Array(GROWN_PIPE_BYTES);
-    }
+    if (this.#fd >= 0 && growPipe(this.#fd, GROWN_PIPE_BYTES)) this.#readSize = GROWN_PIPE_BYTES;
   }
 
   /** Reads until the pipe is empty, at EOF, closed by a handler, or (unless `all`) paused. */
   #readAvailable(all = false): void {
     while (this.#fd >= 0) {
-      const want = this.#grown ? scratch.length : CHUNK; // never more than this pipe can hold
+      const want = this.#readSize; // never more than this pipe can hold
+      const target = this.#events.target?.(want) ?? scratchOf(want);
       let n: number | "again";
       try {
-        n = readSome(this.#fd, scratch.subarray(0, want), this.#op);
+        n = readSome(this.#fd, target, this.#op);
       } catch (e) {
         return this.close(e as CoreError);
       }
       if (n === "again") return;
       if (n === 0) return this.close();
-      this.#events.data(scratch.subarray(0, n));
-      if (n < want) return; // a short read: the pipe is empty for now
-      if (!this.#grown) this.#grow();
+      this.#events.data(target.subarray(0, n));
+      if (n < target.length) return; // a short read: the pipe is empty for now
+      if (n >= CHUNK && !this.#grown) this.#grow();
       if (this.#token < 0 && !all) return; // paused by the data handler
     }
   }
