@@ -17,11 +17,13 @@ export interface Room {
 
 /** Largest chunk allocated ahead of the data it will hold. */
 const MAX_CHUNK = 8 * 1024 * 1024;
+/** The tail before the first read: never written (it has no room), so it can be shared. */
+const NO_TAIL = new Uint8Array(0);
 
 /** Kept bytes of one stream. */
 export class CaptureChunks {
   readonly #full: Uint8Array[] = [];
-  #tail = new Uint8Array(0);
+  #tail = NO_TAIL;
   #tailLength = 0;
   #total = 0;
   readonly #scratch: () => Uint8Array;
@@ -100,7 +102,7 @@ export class CaptureChunks {
 
   #retireTail(): void {
     if (this.#tailLength > 0) this.#full.push(this.#tail.subarray(0, this.#tailLength));
-    this.#tail = new Uint8Array(0);
+    this.#tail = NO_TAIL;
     this.#tailLength = 0;
   }
 }

@@ -20,29 +20,36 @@ export function toBytes(value: string | Uint8Array): Uint8Array {
 
 /** A `NULL`-terminated `char *[]`; keep the object alive for as long as libc may read it. */
 export interface CStringArray {
-  /** All strings, NUL-terminated, back to back. */
+  /** The whole block: the pointers, then every string, NUL-terminated, back to back. */
   readonly block: Uint8Array<ArrayBuffer>;
-  /** `count + 1` pointers into `block`, the last one 0. */
+  /** `count + 1` pointers into `block`, the last one 0 (a view of its start). */
   readonly pointers: BigUint64Array<ArrayBuffer>;
   /** `Deno.PointerObject` of `pointers`, to pass as a `pointer` argument. */
   readonly pointer: Deno.PointerValue;
 }
 
-/** Packs `items` (none may contain NUL; callers validate) into one {@linkcode CStringArray}. */
+/**
+ * Packs `items` (none may contain NUL; callers validate) into one {@linkcode CStringArray}: a
+ * single allocation, since each typed array costs Deno most of a microsecond and a spawn is
+ * counted in tens of them.
+ */
 export function cStringArray(items: readonly Uint8Array[]): CStringArray {
-  let total = 0;
+  const head = (items.length + 1) * 8;
+  let total = head;
   for (const item of items) total += item.length + 1;
   // new ArrayBuffer(): the backing store is off-heap and never moves, so raw addresses hold.
-  const block = new Uint8Array(new ArrayBuffer(Math.max(total, 1)));
-  const pointers = new BigUint64Array(new ArrayBuffer((items.length + 1) * 8));
-  const base = Deno.UnsafePointer.value(Deno.UnsafePointer.of(block));
-  let offset = 0;
-  items.forEach((item, i) => {
-    block.set(item, offset);
-    pointers[i] = BigInt(base) + BigInt(offset);
-    offset += item.length + 1;
-  });
-  return { block, pointers, pointer: Deno.UnsafePointer.of(pointers) };
+  const buffer = new ArrayBuffer(total);
+  const block = new Uint8Array(buffer);
+  const pointers = new BigUint64Array(buffer, 0, items.length + 1);
+  const pointer = Deno.UnsafePointer.of(block);
+  const base = BigInt(Deno.UnsafePointer.value(pointer));
+  let offset = head;
+  for (let i = 0; i < items.length; i++) {
+    block.set(items[i], offset);
+    pointers[i] = base + BigInt(offset);
+    offset += items[i].length + 1;
+  }
+  return { block, pointers, pointer };
 }
 
 /** The raw `KEY=VALUE` entries of this process's `environ`, bytes exactly as the kernel has them. */

@@ -22,6 +22,12 @@ export class HelperRequest {
     this.#view = new DataView(this.bytes.buffer);
   }
 
+  /** Zero-fills every field again, for reuse. */
+  clear(): this {
+    this.bytes.fill(0);
+    return this;
+  }
+
   /** Stores a pointer (null for NULL). */
   pointer(field: RequestField, p: Deno.PointerValue): this {
     return this.u64(field, BigInt(Deno.UnsafePointer.value(p)));
