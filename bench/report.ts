@@ -9,7 +9,9 @@
  *   `"floor"` (C), `"baseline"` (Deno.Command), `"coreshift"`, and `stats` in µs
  *   (`samples, minUs, p50Us, p90Us, p99Us, meanUs, perSecond`);
  * - `ratios[]`: `{ label, of, to, value, target, met }`: `value` = p50 of case `of` ÷ p50 of
- *   case `to`, both from this run; `target` = `{ op: "<=" | ">=", value }`;
+ *   case `to`, both from this run; `target` = `{ op: "<=" | ">=", value }`; optionally
+ *   `bestFrom` and `best`: the floor case that stands in for `of` and its p50 ÷ `to`'s, the
+ *   best any spawner in this process could reach (a target beyond it cannot be met here);
  * - `limits[]`: `{ label, value, unit, target, met }`: absolute figures held to a bound, e.g.
  *   timeout lateness p99 in µs, parent RSS growth in MiB.
  * @module
@@ -58,6 +60,10 @@ export interface Ratio {
   readonly target: { readonly op: "<=" | ">="; readonly value: number };
   /** Whether the value is within the target. */
   readonly met: boolean;
+  /** The floor case standing in for `of`: what any spawner in this process could reach. */
+  readonly bestFrom?: string;
+  /** p50 of `bestFrom` ÷ p50 of `to`: the best reachable value of this ratio here. */
+  readonly best?: number;
 }
 
 /** An absolute figure from this run held to a bound. */
@@ -72,6 +78,10 @@ export interface Limit {
   readonly target: { readonly op: "<=" | ">="; readonly value: number };
   /** Whether the value is within the target. */
   readonly met: boolean;
+  /** The floor case standing in for `of`: what any spawner in this process could reach. */
+  readonly bestFrom?: string;
+  /** p50 of `bestFrom` ÷ p50 of `to`: the best reachable value of this ratio here. */
+  readonly best?: number;
 }
 
 /** A limit on one statistic of one case, e.g. the p99 of a timeout's lateness. */
@@ -105,7 +115,7 @@ export interface BenchReport {
 
 /** The role a case name implies: `C …` floors, `Deno.Command …` baselines, the rest ours. */
 export function roleOf(name: string): CaseRole {
-  if (name.startsWith("C ")) return "floor";
+  if (name.startsWith("C ") || name.startsWith("Deno FFI floor")) return "floor";
   if (name.startsWith("Deno.Command")) return "baseline";
   return "coreshift";
 }
@@ -122,6 +132,8 @@ export interface RatioSpec {
   readonly op: "<=" | ">=";
   /** The bound. */
   readonly target: number;
+  /** A floor case to stand in for `of`, giving the best value any spawner could reach. */
+  readonly bestFrom?: string;
 }
 
 /** Computes the ratios whose both cases were measured (the rest are left out). */
@@ -132,6 +144,7 @@ export function ratiosFor(sections: readonly Section[], specs: readonly RatioSpe
     const b = p50.get(spec.to);
     if (a === undefined || b === undefined || b === 0) return [];
     const value = a / b;
+    const floor = spec.bestFrom === undefined ? undefined : p50.get(spec.bestFrom);
     return [{
       label: spec.label,
       of: spec.of,
@@ -139,6 +152,7 @@ export function ratiosFor(sections: readonly Section[], specs: readonly RatioSpe
       value,
       target: { op: spec.op, value: spec.target },
       met: spec.op === "<=" ? value <= spec.target : value >= spec.target,
+      ...(floor === undefined ? {} : { bestFrom: spec.bestFrom, best: floor / b }),
     }];
   });
 }
@@ -230,6 +244,10 @@ export function validateReport(data: unknown, source = "report"): BenchReport {
     if (target.op !== "<=" && target.op !== ">=") fail(`ratios[${i}].target.op`);
     num(target.value, `ratios[${i}].target.value`);
     if (typeof ratio.met !== "boolean") fail(`ratios[${i}].met is not a boolean`);
+    if (ratio.best !== undefined || ratio.bestFrom !== undefined) {
+      num(ratio.best, `ratios[${i}].best`);
+      str(ratio.bestFrom, `ratios[${i}].bestFrom`);
+    }
   });
   if (older) return { ...r, limits: [] } as unknown as BenchReport;
   arr(r.limits, "limits").forEach((x, i) => {
@@ -279,10 +297,11 @@ export function formatReport(report: BenchReport): string {
     lines.push("", "ratios of p50 in this run:");
     for (const r of report.ratios) {
       const mark = r.met ? "met" : "MISSED";
+      const best = r.best === undefined ? "" : `  (best reachable here ${r.best.toFixed(2)}×)`;
       lines.push(
         `  ${r.label.padEnd(60)}${r.value.toFixed(2).padStart(7)}×  target ${r.target.op} ${
           r.target.value.toFixed(2)
-        }×  ${mark}`,
+        }×  ${mark}${best}`,
       );
     }
   }

@@ -6,6 +6,7 @@
  */
 import { hostPlatform, runSync } from "../mod.ts";
 import { benchChildren } from "./children.ts";
+import { ffiFloorCases } from "./ffi_floor.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 import { timed, timedAsync } from "./timing.ts";
 
@@ -31,6 +32,7 @@ export function spawnCases(noop: string, floor: string | null): Case[] {
     cases.push({ name: "C posix_spawn floor", run: cFloor(floor, "posix_spawn", noop) });
     cases.push({ name: "C vfork+exec floor", run: cFloor(floor, "vfork", noop) });
   }
+  cases.push(...ffiFloorCases(noop));
   const nullIo = { stdout: "null", stderr: "null" } as const;
   for (const backend of ["vfork", "posixSpawn", "fork"] as const) {
     cases.push({

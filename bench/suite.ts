@@ -5,6 +5,7 @@
  * child writes far past the output cap.
  * @module
  */
+import { FFI_FLOOR_CASES } from "./ffi_floor.ts";
 import { BATCH, measureAsync } from "./async_throughput.ts";
 import { CANCEL_CASES, measureCancelLatency } from "./cancel_latency.ts";
 import { hostDevice } from "./device.ts";
@@ -66,6 +67,7 @@ export const TARGETS: readonly RatioSpec[] = [
     to: "C vfork+exec floor",
     op: "<=",
     target: 1.1,
+    bestFrom: FFI_FLOOR_CASES.vfork,
   },
   {
     label: "posixSpawn, stdio null ÷ C posix_spawn floor",
@@ -73,6 +75,7 @@ export const TARGETS: readonly RatioSpec[] = [
     to: "C posix_spawn floor",
     op: "<=",
     target: 1.1,
+    bestFrom: FFI_FLOOR_CASES.posixSpawn,
   },
   {
     label: "posixSpawn, stdio null ÷ Deno.Command outputSync null",
@@ -80,6 +83,7 @@ export const TARGETS: readonly RatioSpec[] = [
     to: "Deno.Command outputSync, stdio null",
     op: "<=",
     target: 0.5,
+    bestFrom: FFI_FLOOR_CASES.posixSpawn,
   },
   {
     label: "posixSpawn, capture ÷ Deno.Command output() piped",
@@ -87,6 +91,7 @@ export const TARGETS: readonly RatioSpec[] = [
     to: "Deno.Command output(), piped",
     op: "<=",
     target: 0.5,
+    bestFrom: FFI_FLOOR_CASES.posixSpawn, // spawns without pipes: a bound, not a twin
   },
   {
     label: `Deno.Command ÷ spawnAsync, ${BATCH} concurrent (throughput ×)`,

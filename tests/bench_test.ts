@@ -96,6 +96,39 @@ Deno.test("ratios: p50 over p50, held to the target, absent cases left out", () 
   assert.deepEqual(slow.map((x) => x.met), [false, false]);
 });
 
+Deno.test("ratios: a floor case stands in for `of` to give the best value reachable here", () => {
+  const sections: Section[] = [{
+    id: "s",
+    title: "s",
+    cases: [
+      { name: "ours", role: "coreshift", stats: stats(300) },
+      { name: "Deno FFI floor: x", role: "floor", stats: stats(180) },
+      { name: "C floor", role: "floor", stats: stats(120) },
+    ],
+  }];
+  const [withBest, absent] = ratiosFor(sections, [
+    {
+      label: "ours/C",
+      of: "ours",
+      to: "C floor",
+      op: "<=",
+      target: 1.1,
+      bestFrom: "Deno FFI floor: x",
+    },
+    { label: "no floor", of: "ours", to: "C floor", op: "<=", target: 1.1, bestFrom: "missing" },
+  ]);
+  assert.equal(withBest.bestFrom, "Deno FFI floor: x");
+  assert.ok(Math.abs(withBest.best! - 1.5) < 1e-9, `best ${withBest.best}`);
+  assert.equal(absent.best, undefined, "an unmeasured floor gives no bound");
+  assert.equal(roleOf("Deno FFI floor: x"), "floor");
+  const r = report({ ratios: [withBest] });
+  assert.deepEqual(validateReport(JSON.parse(JSON.stringify(r))).ratios[0], withBest);
+  assert.match(formatReport(r), /best reachable here 1\.50×/);
+  const broken = JSON.parse(JSON.stringify(r));
+  broken.ratios[0].best = "fast";
+  assert.throws(() => validateReport(broken, "r.json"), /r\.json: ratios\[0\]\.best/);
+});
+
 Deno.test("limits: a case's statistic or a figure held to a bound, absent cases left out", () => {
   const sections = report().sections;
   const limits = caseLimitsFor(sections, [

@@ -52,7 +52,11 @@ Deno.test("CaptureChunks: committed chunks are never written over by later reads
     }
     offset += chunk.length;
   }
-  assert.notEqual(chunks[0].buffer, scratch.buffer, "the first chunk must be copied out of scratch");
+  assert.notEqual(
+    chunks[0].buffer,
+    scratch.buffer,
+    "the first chunk must be copied out of scratch",
+  );
 });
 
 Deno.test("CaptureChunks: a small output is one exact allocation, not a scratch view", () => {
