@@ -3,11 +3,12 @@
  *   - 64 concurrent no-op children: `Promise.all` over `spawnAsync()` then `output()`, and
  *     over `spawn().output()`, vs over `new Deno.Command().output()` (all capture stdout and
  *     stderr);
- *   - spawn + capture of 1 MiB of stdout from a static writer (bench/spew.c), one at a time.
+ *   - spawn + capture of 1 MiB of stdout from a static writer (bench/spew.c), one at a time,
+ *     through `spawn().output()` and (for comparison, blocking) `runSync`.
  * `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
-import { hostPlatform, spawn, spawnAsync } from "../mod.ts";
+import { hostPlatform, runSync, spawn, spawnAsync } from "../mod.ts";
 import { benchChildren } from "./children.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 
@@ -68,6 +69,15 @@ export function asyncCases(noop: string, spew: readonly string[]): AsyncCase[] {
           const out = await spawn({ program: writer, args: writerArgs, maxOutput: 2 * MIB })
             .output();
           expectBytes(MIB, out.stdout.length, "spawn");
+        }),
+    },
+    {
+      name: "coreshift runSync, 1 MiB capture",
+      run: () =>
+        timed(() => {
+          const out = runSync({ program: writer, args: writerArgs, maxOutput: 2 * MIB });
+          expectBytes(MIB, out.stdout.length, "runSync");
+          return Promise.resolve();
         }),
     },
     {
