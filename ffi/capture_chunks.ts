@@ -26,10 +26,12 @@ export class CaptureChunks {
   #tail = NO_TAIL;
   #tailLength = 0;
   #total = 0;
-  readonly #scratch: () => Uint8Array;
+  readonly #scratch: (size: number) => Uint8Array;
 
-  /** @param scratch lends a buffer for the first read, so small outputs cost one exact copy */
-  constructor(scratch: () => Uint8Array) {
+  /**
+   * @param scratch lends `size` bytes for the first read, so small outputs cost one exact copy
+   */
+  constructor(scratch: (size: number) => Uint8Array) {
     this.#scratch = scratch;
   }
 
@@ -45,7 +47,7 @@ export class CaptureChunks {
    * unused new chunk costs nothing but its mapping.
    */
   room(want: number, atMost = Infinity): Room {
-    if (this.#total === 0) return { target: this.#scratch().subarray(0, want), scratch: true };
+    if (this.#total === 0) return { target: this.#scratch(want), scratch: true };
     const free = this.#tail.length - this.#tailLength;
     if (free === 0) {
       this.#retireTail();

@@ -37,7 +37,7 @@ export type ReadResult = { n: number; chunk: Uint8Array } | "again";
 
 /** One captured stream. */
 export class StreamCapture {
-  readonly #kept = new CaptureChunks(() => scratchOf(this.#readSize));
+  readonly #kept = new CaptureChunks(scratchOf);
   readonly #budget: OutputBudget;
   /** Bytes asked for per read: a pipe's default size, or all of it once it was grown. */
   #readSize = CHUNK;
@@ -61,7 +61,7 @@ export class StreamCapture {
     const room = this.#kept.room(want, this.#budget.remaining);
     const n = readSome(fd, room.target, "read child output");
     if (n === "again") return n;
-    if (n === CHUNK && !this.#grown) this.#grow(fd);
+    if (n >= CHUNK && !this.#grown) this.#grow(fd);
     this.#budget.remaining -= n;
     return { n, chunk: this.#kept.commit(room, n) };
   }

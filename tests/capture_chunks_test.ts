@@ -19,7 +19,7 @@ function expectCounting(bytes: Uint8Array, length: number): void {
 
 /** Reads `total` bytes in reads of at most `readSize`, as a pipe reader would, then EOF. */
 function capture(total: number, readSize: number): { kept: CaptureChunks; chunks: Uint8Array[] } {
-  const kept = new CaptureChunks(() => scratch);
+  const kept = new CaptureChunks((size) => scratch.subarray(0, size));
   const chunks: Uint8Array[] = [];
   let done = 0;
   for (;;) {
@@ -75,7 +75,7 @@ Deno.test("CaptureChunks: the EOF read allocates nothing that the result keeps",
 });
 
 Deno.test("CaptureChunks: new chunks never exceed what may still be kept", () => {
-  const kept = new CaptureChunks(() => scratch);
+  const kept = new CaptureChunks((size) => scratch.subarray(0, size));
   const first = kept.room(65536);
   kept.commit(first, fakeRead(first.target, 0, 65536));
   const room = kept.room(1000, 1000); // a budget of 1,000 bytes left
@@ -83,7 +83,7 @@ Deno.test("CaptureChunks: new chunks never exceed what may still be kept", () =>
 });
 
 Deno.test("CaptureChunks: append copies across chunk boundaries", () => {
-  const kept = new CaptureChunks(() => scratch);
+  const kept = new CaptureChunks((size) => scratch.subarray(0, size));
   const source = new Uint8Array(200_000);
   fakeRead(source, 0, source.length);
   kept.append(source.subarray(0, 70_000));

@@ -9,11 +9,10 @@ import { type OutputBudget, scratchOf } from "../drain.ts";
 
 /** One captured stream of an async child. */
 export class ChunkCapture {
-  readonly #kept = new CaptureChunks(() => scratchOf(this.#lastWant));
+  readonly #kept = new CaptureChunks(scratchOf);
   readonly #budget: OutputBudget;
   /** The room handed out by the last `target` call, until its chunk comes back to `add`. */
   #room: Room | null = null;
-  #lastWant = 0;
 
   /** @param budget shared with the other stream of the same child */
   constructor(budget: OutputBudget) {
@@ -24,7 +23,6 @@ export class ChunkCapture {
   target(want: number): Uint8Array | null {
     const keep = Math.min(want, this.#budget.remaining);
     if (keep <= 0) return this.#room = null;
-    this.#lastWant = keep;
     this.#room = this.#kept.room(keep, this.#budget.remaining);
     return this.#room.target;
   }
