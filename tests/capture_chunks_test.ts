@@ -76,10 +76,35 @@ Deno.test("CaptureChunks: the EOF read allocates nothing that the result keeps",
 
 Deno.test("CaptureChunks: new chunks never exceed what may still be kept", () => {
   const kept = new CaptureChunks((size) => scratch.subarray(0, size));
-  const first = kept.room(65536);
-  kept.commit(first, fakeRead(first.target, 0, 65536));
-  const room = kept.room(1000, 1000); // a budget of 1,000 bytes left
-  assert.ok(room.target.buffer.byteLength <= 1000, `chunk of ${room.target.buffer.byteLength}`);
+  const first = kept.room(65536, 70_000); // a full first read would start a 1 MiB chunk
+  const firstKept = kept.commit(first, fakeRead(first.target, 0, 65536));
+  assert.equal(firstKept.buffer.byteLength, 70_000);
+  const rest = kept.room(65536, 70_000 - 65536);
+  assert.equal(rest.target.length, 70_000 - 65536, "the chunk's free end, no more");
+  kept.commit(rest, fakeRead(rest.target, 65536, rest.target.length));
+  const next = kept.room(65536, 1000); // a budget of 1,000 bytes left
+  const nextKept = kept.commit(next, fakeRead(next.target, 70_000, 1000));
+  assert.ok(nextKept.buffer.byteLength <= 1000, `chunk of ${nextKept.buffer.byteLength}`);
+  expectCounting(kept.bytes(), 71_000);
+});
+
+Deno.test("CaptureChunks: an output that ends at a chunk's end is that chunk, not a copy", () => {
+  const { kept, chunks } = capture(1024 * 1024, 65536); // the first full read starts 1 MiB
+  const bytes = kept.bytes();
+  expectCounting(bytes, 1024 * 1024);
+  assert.equal(bytes.buffer.byteLength, 1024 * 1024);
+  assert.equal(bytes.buffer, chunks[1].buffer, "the result must be the chunk read into");
+});
+
+Deno.test("CaptureChunks: a read that may start a chunk goes to scratch first", () => {
+  const kept = new CaptureChunks((size) => scratch.subarray(0, size));
+  const first = kept.room(4096);
+  assert.equal(first.target.buffer, scratch.buffer);
+  kept.commit(first, fakeRead(first.target, 0, 100)); // short: an exact chunk of 100
+  const second = kept.room(4096);
+  assert.equal(second.target.buffer, scratch.buffer, "the exact chunk has no room left");
+  assert.equal(kept.commit(second, 0).length, 0); // EOF: nothing allocated, nothing kept
+  assert.equal(kept.bytes().buffer.byteLength, 100);
 });
 
 Deno.test("CaptureChunks: append copies across chunk boundaries", () => {
