@@ -1,8 +1,10 @@
 /**
  * What an fd policy costs when this process holds many fds: spawn + wait of the no-op child
  * with `cloexecOnly`, `closeFrom3` (close_range in the helper where the platform allows it,
- * posix_spawn's addclosefrom where libc has it) and an allowlist (a `/proc/self/fd` scan and a
- * close per fd in the child: the path `closeFrom3` takes on Android below API 33).
+ * posix_spawn's addclosefrom where libc has it), an allowlist (close_range over the gaps
+ * between kept fds), and `closeFrom3` as Android below API 33 runs it, without close_range: the
+ * helper's child finds its open fds with ppoll over its fd table and closes each one (measured
+ * here by pretending to be API 29).
  *
  * The extra fds are opened without close-on-exec, so `closeFrom3` really has them to close and
  * `cloexecOnly` really leaks them: the case the policies exist for.
@@ -10,6 +12,12 @@
  */
 import { type FdPolicy, runSync } from "../mod.ts";
 import { closeFd } from "../ffi/fds.ts";
+import { hostPlatform, type Platform } from "../ffi/platform.ts";
+import { reap } from "../ffi/process_control.ts";
+import { hostPosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { helperSpawn } from "../ffi/spawn/helper_spawn.ts";
+import { planSpawn } from "../ffi/spawn/plan.ts";
+import { validateOptions } from "../ffi/spawn/validate.ts";
 import { libc } from "../ffi/libc.ts";
 import { cString } from "../ffi/cstrings.ts";
 import { benchChildren } from "./children.ts";
@@ -22,6 +30,23 @@ export const FD_COUNTS: readonly number[] = [10, 1000];
 /** A case's name: backend, policy, extra fds. */
 export function fdCaseName(backend: string, policy: string, fds: number): string {
   return `coreshift ${backend} ${policy}, +${fds} fds`;
+}
+
+/** The label of the case that runs `closeFrom3` as Android below API 33 does. */
+export const SCAN_LABEL = "closeFrom3 by fd-table scan";
+
+/**
+ * Android API 29 on this host's kernel: close_range is gated off, so the helper's child scans
+ * its fd table. The spawn is what runSync does with null stdio, minus runSync's wrapper.
+ */
+function spawnAsApi29(noop: string): void {
+  const plan = planSpawn(
+    validateOptions({ program: noop, backend: "vfork", fdPolicy: "closeFrom3" }),
+    "vfork",
+    hostPosixSpawnCaps(),
+  );
+  const api29: Platform = { ...hostPlatform(), os: "android", androidApi: 29 };
+  reap(helperSpawn(plan, ["null", "null", "null"], api29), true);
 }
 
 /** Opens `n` fds on /dev/null without close-on-exec; returns them for {@linkcode closeAll}. */
@@ -72,6 +97,11 @@ export function measureFdPolicies(
           timed(n, () => runSync({ program: noop, backend, fdPolicy, ...nullIo })),
         samples: [] as number[],
       }));
+      cases.push({
+        name: fdCaseName("vfork", SCAN_LABEL, count),
+        run: (n: number) => timed(n, () => spawnAsApi29(noop)),
+        samples: [],
+      });
       for (const c of cases) c.run(Math.min(perRound, 10)); // warm-up
       for (let r = 0; r < rounds; r++) {
         for (const c of cases) c.samples.push(...c.run(perRound));

@@ -9,7 +9,7 @@ import { FFI_FLOOR_CASES } from "./ffi_floor.ts";
 import { BATCH, measureAsync } from "./async_throughput.ts";
 import { CANCEL_CASES, measureCancelLatency } from "./cancel_latency.ts";
 import { hostDevice } from "./device.ts";
-import { fdCaseName, measureFdPolicies } from "./fd_policy.ts";
+import { fdCaseName, measureFdPolicies, SCAN_LABEL } from "./fd_policy.ts";
 import { heapCaseName, measureHeapScaling } from "./heap_scaling.ts";
 import { measureOutputRss, rssCaseNames } from "./output_rss.ts";
 import {
@@ -121,6 +121,13 @@ export const SHAPE_TARGETS: readonly RatioSpec[] = [
   {
     label: "vfork closeFrom3 ÷ cloexecOnly, +1000 fds",
     of: fdCaseName("vfork", "closeFrom3", 1000),
+    to: fdCaseName("vfork", "cloexecOnly", 1000),
+    op: "<=",
+    target: 1.5,
+  },
+  {
+    label: "vfork closeFrom3 as on Android < 33 ÷ cloexecOnly, +1000 fds",
+    of: fdCaseName("vfork", SCAN_LABEL, 1000),
     to: fdCaseName("vfork", "cloexecOnly", 1000),
     op: "<=",
     target: 1.5,

@@ -15,19 +15,17 @@ export interface HelperRequestLayout {
     readonly argv: number;
     readonly envp: number;
     readonly cwd: number;
-    readonly closeFds: number;
     readonly keepFds: number;
     readonly rlimits: number;
     readonly stack: number;
     readonly stackSize: number;
     readonly resetSignals: number;
     readonly stdio: number;
-    readonly closeCount: number;
     readonly keepCount: number;
     readonly rlimitCount: number;
     readonly pgroup: number;
     readonly useVfork: number;
-    readonly closeFrom3Range: number;
+    readonly closeAbove2: number;
     readonly errorFd: number;
     readonly errErrno: number;
     readonly errStep: number;
@@ -36,29 +34,40 @@ export interface HelperRequestLayout {
 
 /** The LP64 layout. */
 export const HELPER_REQUEST_LP64: HelperRequestLayout = {
-  abiVersion: 1,
-  size: 128,
+  abiVersion: 2,
+  size: 120,
   rlimitSize: 24,
   offsets: {
     path: 0,
     argv: 8,
     envp: 16,
     cwd: 24,
-    closeFds: 32,
-    keepFds: 40,
-    rlimits: 48,
-    stack: 56,
-    stackSize: 64,
-    resetSignals: 72,
-    stdio: 80,
-    closeCount: 92,
-    keepCount: 96,
-    rlimitCount: 100,
-    pgroup: 104,
-    useVfork: 108,
-    closeFrom3Range: 112,
-    errorFd: 116,
-    errErrno: 120,
-    errStep: 124,
+    keepFds: 32,
+    rlimits: 40,
+    stack: 48,
+    stackSize: 56,
+    resetSignals: 64,
+    stdio: 72,
+    keepCount: 84,
+    rlimitCount: 88,
+    pgroup: 92,
+    useVfork: 96,
+    closeAbove2: 100,
+    errorFd: 104,
+    errErrno: 108,
+    errStep: 112,
   },
 };
+
+/**
+ * Values of the request's `closeAbove2` field (`enum cs_close_above2` in child_setup.c): how
+ * the child closes fds above 2 that it does not keep.
+ */
+export const CLOSE_ABOVE2 = {
+  /** Nothing: every fd the child must not get is close-on-exec. */
+  none: 0,
+  /** close_range over each gap between kept fds (gated: Linux 5.9+, Android API 33+). */
+  byRange: 1,
+  /** A getdents64 walk of /proc/self/fd in the child, closing each fd not kept. */
+  byScan: 2,
+} as const;

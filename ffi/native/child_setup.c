@@ -17,7 +17,7 @@
  */
 #include <stdint.h>
 
-#define CS_ABI_VERSION 1
+#define CS_ABI_VERSION 2
 
 /* ---- the request ------------------------------------------------------------------------ */
 
@@ -33,23 +33,28 @@ struct cs_request {
   char *const *argv;             /*   8 */
   char *const *envp;             /*  16 */
   const char *cwd;               /*  24: NULL = stay */
-  const int32_t *close_fds;      /*  32: fds to close in the child */
-  const int32_t *keep_fds;       /*  40: fds to keep open across exec (CLOEXEC cleared) */
-  const struct cs_rlimit *rlimits; /* 48 */
-  char *stack;                   /*  56: vfork child stack (lowest address), size below */
-  uint64_t stack_size;           /*  64 */
-  uint64_t reset_signals;        /*  72: bit n-1 = reset signal n to SIG_DFL if it is not */
-  int32_t stdio[3];              /*  80: fd to dup onto 0, 1, 2; -1 leaves it as it is */
-  int32_t close_count;           /*  92 */
-  int32_t keep_count;            /*  96 */
-  int32_t rlimit_count;          /* 100 */
-  int32_t pgroup;                /* 104: 0 none, 1 leader (setpgid), 2 session (setsid) */
-  int32_t use_vfork;             /* 108 */
-  int32_t close_from3_range;     /* 112: 1 = close_range(3, ~0) instead of the close list */
-  int32_t error_fd;              /* 116: CLOEXEC pipe for {errno, step}, or -1: report below */
-  int32_t err_errno;             /* 120: out, when error_fd is -1 (vfork sharing our memory) */
-  int32_t err_step;              /* 124: out, likewise */
-};                               /* 128 bytes */
+  const int32_t *keep_fds;       /*  32: fds to keep open across exec (CLOEXEC cleared) */
+  const struct cs_rlimit *rlimits; /* 40 */
+  char *stack;                   /*  48: vfork child stack (lowest address), size below */
+  uint64_t stack_size;           /*  56 */
+  uint64_t reset_signals;        /*  64: bit n-1 = reset signal n to SIG_DFL if it is not */
+  int32_t stdio[3];              /*  72: fd to dup onto 0, 1, 2; -1 leaves it as it is */
+  int32_t keep_count;            /*  84 */
+  int32_t rlimit_count;          /*  88 */
+  int32_t pgroup;                /*  92: 0 none, 1 leader (setpgid), 2 session (setsid) */
+  int32_t use_vfork;             /*  96 */
+  int32_t close_above2;          /* 100: enum cs_close_above2: how fds >= 3 not kept go */
+  int32_t error_fd;              /* 104: CLOEXEC pipe for {errno, step}, or -1: report below */
+  int32_t err_errno;             /* 108: out, when error_fd is -1 (vfork sharing our memory) */
+  int32_t err_step;              /* 112: out, likewise */
+};                               /* 120 bytes */
+
+/* What the child closes above fd 2 (CLOSE_ABOVE2 in ffi/abi/helper_request.ts). */
+enum cs_close_above2 {
+  CLOSE_NONE = 0,     /* nothing: every fd the child must not get is close-on-exec */
+  CLOSE_BY_RANGE = 1, /* close_range over every gap between kept fds (Linux 5.9+) */
+  CLOSE_BY_SCAN = 2,  /* close each fd number the fd table can hold, or walk /proc/self/fd */
+};
 
 /* The step that failed, as reported to the parent (ffi/native/steps.ts names them). */
 enum cs_step {
@@ -70,7 +75,11 @@ enum cs_step {
 /* ---- raw syscalls ----------------------------------------------------------------------- */
 
 #if defined(__x86_64__)
+#define SYS_read 0
 #define SYS_close 3
+#define SYS_getdents64 217
+#define SYS_openat 257
+#define SYS_ppoll 271
 #define SYS_rt_sigaction 13
 #define SYS_rt_sigprocmask 14
 #define SYS_write 1
@@ -99,8 +108,12 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #elif defined(__aarch64__)
 #define SYS_dup3 24
 #define SYS_fcntl 25
+#define SYS_openat 56
+#define SYS_getdents64 61
+#define SYS_ppoll 73
 #define SYS_chdir 49
 #define SYS_close 57
+#define SYS_read 63
 #define SYS_write 64
 #define SYS_exit_group 94
 #define SYS_rt_sigaction 134
@@ -141,10 +154,12 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define SIGCHLD 17
 #define SIG_SETMASK 2
 #define F_SETFD 2
-#define EBADF 9
 #define SIGKILL 9
 #define SIGSTOP 19
 #define KERNEL_SIGSET_BYTES 8
+#define AT_FDCWD (-100)
+#define O_RDONLY_CLOEXEC 02000000 /* O_RDONLY | O_CLOEXEC, the same on both arches */
+#define CLOSE_RANGE_MAX (~0U)
 
 /* The kernel's struct sigaction starts with the handler on both arches; 32 zero bytes read as
  * {SIG_DFL, no flags, no restorer, empty mask} on x86_64 and aarch64 alike. */
@@ -152,6 +167,130 @@ struct kernel_sigaction {
   uint64_t handler;
   uint64_t rest[3];
 };
+
+/* ---- closing fds above 2 ------------------------------------------------------------------ */
+
+/* Whether the child must keep `fd`: a kept fd, or the fork error pipe until execve. */
+static int kept_open(const struct cs_request *req, long fd) {
+  if (fd == req->error_fd) return 1;
+  for (int i = 0; i < req->keep_count; i++) {
+    if (req->keep_fds[i] == fd) return 1;
+  }
+  return 0;
+}
+
+/* The lowest kept fd at or above `from`, or -1. The keep list is short and need not be sorted. */
+static long next_kept(const struct cs_request *req, long from) {
+  long best = -1;
+  if (req->error_fd >= from) best = req->error_fd;
+  for (int i = 0; i < req->keep_count; i++) {
+    long fd = req->keep_fds[i];
+    if (fd >= from && (best < 0 || fd < best)) best = fd;
+  }
+  return best;
+}
+
+/* close_range over each gap between kept fds, from 3 to the top. */
+static long close_by_range(const struct cs_request *req) {
+  long low = 3;
+  for (long kept = next_kept(req, low); kept >= 0; kept = next_kept(req, low)) {
+    if (kept > low) {
+      long r = sys3(SYS_close_range, low, kept - 1, 0);
+      if (r < 0) return r;
+    }
+    low = kept + 1;
+  }
+  return sys3(SYS_close_range, low, CLOSE_RANGE_MAX, 0);
+}
+
+/* Largest fd table scanned number by number (ppoll checks one in ~0.01 µs, so ~0.2 ms); a
+ * larger one is sparse, and walking its open fds is cheaper. */
+#define MAX_FDS_CLOSED_BY_NUMBER 16384
+
+/* FDSize from /proc/self/status: how many fds this process's table holds, so every open fd is
+ * below it. The line comes early (after Pid, Uid, Gid), well inside the first 1 KiB. */
+static long fd_table_size(void) {
+  char buf[1024];
+  long f = sys4(SYS_openat, AT_FDCWD, "/proc/self/status", O_RDONLY_CLOEXEC, 0);
+  if (f < 0) return f;
+  long n = sys3(SYS_read, f, buf, sizeof buf - 1);
+  sys1(SYS_close, f);
+  if (n < 0) return n;
+  buf[n] = 0;
+  static const char key[] = "\nFDSize:";
+  for (long i = 0; i < n; i++) {
+    long k = 0;
+    while (key[k] && buf[i + k] == key[k]) k++;
+    if (key[k]) continue;
+    const char *p = buf + i + k;
+    while (*p == ' ' || *p == '\t') p++;
+    long size = 0;
+    for (; *p >= '0' && *p <= '9'; p++) size = size * 10 + (*p - '0');
+    return size > 0 ? size : -1;
+  }
+  return -1;
+}
+
+/* The fd a /proc/self/fd entry names, or -1 for "." and "..". */
+static long fd_of_name(const char *name) {
+  long fd = 0;
+  if (*name == 0) return -1;
+  for (; *name; name++) {
+    if (*name < '0' || *name > '9') return -1;
+    fd = fd * 10 + (*name - '0');
+  }
+  return fd;
+}
+
+/* Reads the open fds from /proc/self/fd and closes each one not kept. Each entry costs the
+ * kernel a dentry (~3 µs), so this is only for fd tables too sparse to scan number by number.
+ * Closing entries already read does not disturb the walk: it goes by fd number. */
+static long close_by_walk(const struct cs_request *req) {
+  long dir = sys4(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY_CLOEXEC, 0);
+  if (dir < 0) return dir;
+  /* struct linux_dirent64: u64 ino, s64 off, u16 reclen (at 16), u8 type, char name[] (at 19) */
+  char buf[1024] __attribute__((aligned(8)));
+  for (;;) {
+    long n = sys3(SYS_getdents64, dir, buf, sizeof buf);
+    if (n <= 0) {
+      sys1(SYS_close, dir);
+      return n;
+    }
+    for (long at = 0; at < n; at += *(uint16_t *)(buf + at + 16)) {
+      long fd = fd_of_name(buf + at + 19);
+      if (fd >= 3 && fd != dir && !kept_open(req, fd)) sys1(SYS_close, fd);
+    }
+  }
+}
+
+struct pollfd_k {
+  int32_t fd;
+  int16_t events;
+  int16_t revents;
+};
+#define POLLNVAL 0x20
+#define FDS_PER_POLL 256
+
+/* Where close_range is not allowed (Android below API 33, Linux before 5.9): every fd number
+ * from 3 up to the size of this child's own fd table, so nothing opened since the parent
+ * decided is missed. A zero-timeout ppoll finds which of 256 numbers are open in one call
+ * (POLLNVAL marks the free ones); only those are closed. */
+static long close_by_scan(const struct cs_request *req) {
+  long size = fd_table_size();
+  if (size < 0 || size > MAX_FDS_CLOSED_BY_NUMBER) return close_by_walk(req);
+  struct pollfd_k polled[FDS_PER_POLL];
+  uint64_t no_wait[2] = {0, 0};
+  for (long base = 3; base < size; base += FDS_PER_POLL) {
+    long count = size - base < FDS_PER_POLL ? size - base : FDS_PER_POLL;
+    for (long i = 0; i < count; i++) polled[i] = (struct pollfd_k){(int32_t)(base + i), 0, 0};
+    long r = sys6(SYS_ppoll, (long)polled, count, (long)no_wait, 0, KERNEL_SIGSET_BYTES, 0);
+    if (r < 0) return r;
+    for (long i = 0; i < count; i++) {
+      if (!(polled[i].revents & POLLNVAL) && !kept_open(req, base + i)) sys1(SYS_close, base + i);
+    }
+  }
+  return 0;
+}
 
 /* ---- the child -------------------------------------------------------------------------- */
 
@@ -179,17 +318,14 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_DUP_STDIN + i);
   }
 
-  /* 2. fd policy: close what the child must not get, then clear CLOEXEC on what it keeps. */
-  if (req->close_from3_range) {
-    /* Around the fork error pipe (>= 3 by construction), which must live until execve. */
-    int err = req->error_fd;
-    r = err > 3 ? sys3(SYS_close_range, 3, err - 1, 0) : 0;
-    if (r >= 0) r = sys3(SYS_close_range, err >= 3 ? err + 1 : 3, ~0U, 0);
+  /* 2. fd policy: close what the child must not get, then clear CLOEXEC on what it keeps. The
+   *    kept fds and the fork error pipe (>= 3 by construction, needed until execve) stay. */
+  if (req->close_above2 == CLOSE_BY_RANGE) {
+    r = close_by_range(req);
     if (r < 0) fail(req, r, STEP_CLOSE_FDS);
-  }
-  for (int i = 0; i < req->close_count; i++) {
-    r = sys1(SYS_close, req->close_fds[i]);
-    if (r < 0 && r != -EBADF) fail(req, r, STEP_CLOSE_FDS);
+  } else if (req->close_above2 == CLOSE_BY_SCAN) {
+    r = close_by_scan(req);
+    if (r < 0) fail(req, r, STEP_CLOSE_FDS);
   }
   for (int i = 0; i < req->keep_count; i++) {
     r = sys3(SYS_fcntl, req->keep_fds[i], F_SETFD, 0);

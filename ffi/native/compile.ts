@@ -22,6 +22,7 @@ export const HELPER_CFLAGS: readonly string[] = [
   "-fno-ident",
   "-Wl,--build-id=none",
   "-Wl,-z,noexecstack",
+  "-Wl,-z,defs", // no libc: an implicit memcpy or memset must fail the build, not dlopen
   "-Wl,--hash-style=gnu",
   "-s",
 ];

@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  x86_64: "1f509b2b8e3b6a83c46fcbea2f32af37af34b4bfdc3eaab6f30eef27f918f054",
-  aarch64: "29f7f433b7d7d67ee1e35c2cdeed401a06f881d3b53c074198255cd48040062e",
+  x86_64: "9cd4b695e2f5c66e69ad78eed07b7657645808845b3fc309952db2d6cea56f53",
+  aarch64: "cba38763599f5dd882e8cc58dd4621f0b34346b0c38d5afd0889075cec1ed144",
 };
