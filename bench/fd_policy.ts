@@ -33,7 +33,7 @@ export function fdCaseName(backend: string, policy: string, fds: number): string
 }
 
 /** The label of the case that runs `closeFrom3` as Android below API 33 does. */
-export const SCAN_LABEL = "closeFrom3 by fd-table scan";
+export const SCAN_LABEL = "closeFrom3 API 29";
 
 /**
  * Android API 29 on this host's kernel: close_range is gated off, so the helper's child scans
