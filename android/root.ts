@@ -6,7 +6,8 @@
  */
 import { spawn } from "../ffi/async/spawn.ts";
 import { CoreError, invalidArgument } from "../ffi/errors.ts";
-import { type ExitStatus, signalName } from "../ffi/exit_status.ts";
+import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
+import { type ExitStatus, signaledBy } from "../ffi/exit_status.ts";
 import { runSync } from "../ffi/spawn/run_sync.ts";
 import { parseRootReport, rootCommand, type RootReport } from "./root_script.ts";
 import { classifySu, findSu, suArgv, type SuInfo } from "./su.ts";
@@ -222,20 +223,10 @@ function rootStatus(
 ): ExitStatus {
   const code = seen.exitCode;
   if (code !== null) {
-    if (code > 128 && code < 128 + 65) {
-      return {
-        kind: "signaled",
-        signal: code - 128,
-        signalName: signalName(code - 128),
-        coreDumped: false,
-      };
-    }
+    if (code > 128 && code < 128 + 65) return signaledBy(code - 128);
     return { kind: "exited", code };
   }
-  if (seen.pid !== null && lastSignal) {
-    const signal = lastSignal === "SIGKILL" ? 9 : 15;
-    return { kind: "signaled", signal, signalName: lastSignal, coreDumped: false };
-  }
+  if (seen.pid !== null && lastSignal) return signaledBy(LINUX_COMMON.signals[lastSignal]);
   return suStatus;
 }
 

@@ -10,6 +10,7 @@ import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
 import { runSync } from "../ffi/spawn/run_sync.ts";
 import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
 import { type RootFlags, runRootCommand } from "./run_root.ts";
+import { runJson } from "./run_json.ts";
 import { printError } from "./style.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
@@ -39,22 +40,6 @@ options:
   --json                            capture output and print one JSON result on stdout
   -h, --help                        this text
 `;
-
-/** What `--json` prints. */
-export interface RunJson {
-  readonly argv: readonly string[];
-  readonly exitCode: number;
-  readonly status: Output["status"] | null;
-  readonly timedOut: boolean;
-  readonly untilMatched: boolean;
-  readonly durationMs: number | null;
-  readonly rusage: Output["rusage"] | null;
-  /** UTF-8 text (invalid sequences replaced). */
-  readonly stdout: string;
-  readonly stderr: string;
-  /** The error's code and message when the spawn failed or output overflowed. */
-  readonly error: { readonly code: string; readonly message: string } | null;
-}
 
 /** Runs `coreshift run` with the arguments after `run`; resolves to the exit code. */
 export function runCommand(args: readonly string[]): number | Promise<number> {
@@ -94,20 +79,7 @@ export function runCommand(args: readonly string[]): number | Promise<number> {
     ? EXIT.spawnFailed
     : exitCodeForError(error);
   if (json) {
-    const text = new TextDecoder();
-    const result: RunJson = {
-      argv,
-      exitCode,
-      status: output?.status ?? null,
-      timedOut: output?.timedOut ?? false,
-      untilMatched,
-      durationMs: output?.durationMs ?? null,
-      rusage: output?.rusage ?? null,
-      stdout: output ? text.decode(output.stdout) : "",
-      stderr: output ? text.decode(output.stderr) : "",
-      error: error ? { code: error.code, message: error.message } : null,
-    };
-    console.log(JSON.stringify(result));
+    console.log(JSON.stringify(runJson(argv, exitCode, output, error, { untilMatched })));
   } else if (error) {
     printError("run", error.message);
   }

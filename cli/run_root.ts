@@ -8,7 +8,7 @@ import { runAsRoot } from "../android/root.ts";
 import { CoreError } from "../ffi/errors.ts";
 import type { SpawnOptions } from "../ffi/spawn/options.ts";
 import { EXIT, exitCodeForOutput } from "./exit_codes.ts";
-import type { RunJson } from "./run.ts";
+import { runJson } from "./run_json.ts";
 import { printError } from "./style.ts";
 
 /** The su-only flags. */
@@ -26,7 +26,6 @@ export async function runRootCommand(
   flags: RootFlags,
   json: boolean,
 ): Promise<number> {
-  const text = new TextDecoder();
   try {
     const out = await runAsRoot(argv, {
       mountMaster: flags.mountMaster,
@@ -39,19 +38,8 @@ export async function runRootCommand(
     });
     const exitCode = exitCodeForOutput(out);
     if (json) {
-      const result: RunJson = {
-        argv,
-        exitCode,
-        status: out.status,
-        timedOut: out.timedOut,
-        untilMatched: false,
-        durationMs: out.durationMs,
-        rusage: null,
-        stdout: text.decode(out.stdout),
-        stderr: text.decode(out.stderr),
-        error: null,
-      };
-      console.log(JSON.stringify(result));
+      // su reports no rusage for the root command: null, not the su client's.
+      console.log(JSON.stringify(runJson(argv, exitCode, { ...out, rusage: null }, null)));
     } else {
       await Deno.stdout.write(out.stdout);
       await Deno.stderr.write(out.stderr);
@@ -59,21 +47,8 @@ export async function runRootCommand(
     return exitCode;
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
-    if (json) {
-      const result: RunJson = {
-        argv,
-        exitCode: EXIT.spawnFailed,
-        status: null,
-        timedOut: false,
-        untilMatched: false,
-        durationMs: null,
-        rusage: null,
-        stdout: "",
-        stderr: "",
-        error: { code: e.code, message: e.message },
-      };
-      console.log(JSON.stringify(result));
-    } else printError("run", e.message);
+    if (json) console.log(JSON.stringify(runJson(argv, EXIT.spawnFailed, null, e)));
+    else printError("run", e.message);
     return EXIT.spawnFailed;
   }
 }

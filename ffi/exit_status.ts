@@ -44,6 +44,11 @@ export function signalNumber(signal: string | number): number | undefined {
   return LINUX_COMMON.signals[signal];
 }
 
+/** The status of a child killed by signal `n` (no core dump). */
+export function signaledBy(n: number): Signaled {
+  return { kind: "signaled", signal: n, signalName: signalName(n), coreDumped: false };
+}
+
 /**
  * Decodes a Linux wait status (the `WIFEXITED`/`WTERMSIG` macros: low 7 bits are the signal,
  * 0 meaning a normal exit whose code is in bits 8–15; bit 7 is the core flag).
@@ -51,12 +56,7 @@ export function signalNumber(signal: string | number): number | undefined {
 export function decodeWaitStatus(status: number): ExitStatus {
   const signal = status & 0x7f;
   if (signal === 0) return { kind: "exited", code: (status >> 8) & 0xff };
-  return {
-    kind: "signaled",
-    signal,
-    signalName: signalName(signal),
-    coreDumped: (status & 0x80) !== 0,
-  };
+  return { ...signaledBy(signal), coreDumped: (status & 0x80) !== 0 };
 }
 
 /**
