@@ -36,17 +36,20 @@ export function fdCaseName(backend: string, policy: string, fds: number): string
 export const SCAN_LABEL = "closeFrom3 API 29";
 
 /**
- * Android API 29 on this host's kernel: close_range is gated off, so the helper's child scans
- * its fd table. The spawn is what runSync does with null stdio, minus runSync's wrapper.
+ * A spawn as Android API 29 on this host's kernel makes it: close_range is gated off, so the
+ * helper's child scans its fd table. Validates and plans per call, as runSync does with null
+ * stdio, minus runSync's wrapper.
  */
-function spawnAsApi29(noop: string): void {
-  const plan = planSpawn(
-    validateOptions({ program: noop, backend: "vfork", fdPolicy: "closeFrom3" }),
-    "vfork",
-    hostPosixSpawnCaps(),
-  );
+function spawnAsApi29(noop: string): () => void {
   const api29: Platform = { ...hostPlatform(), os: "android", androidApi: 29 };
-  reap(helperSpawn(plan, ["null", "null", "null"], api29), true);
+  return () => {
+    const plan = planSpawn(
+      validateOptions({ program: noop, backend: "vfork", fdPolicy: "closeFrom3" }),
+      "vfork",
+      hostPosixSpawnCaps(),
+    );
+    reap(helperSpawn(plan, ["null", "null", "null"], api29), true);
+  };
 }
 
 /** Opens `n` fds on /dev/null without close-on-exec; returns them for {@linkcode closeAll}. */
@@ -80,6 +83,7 @@ export function measureFdPolicies(
 ): { name: string; stats: LatencyStats }[] {
   const { noop } = benchChildren();
   const nullIo = { stdout: "null", stderr: "null" } as const;
+  const asApi29 = spawnAsApi29(noop);
   const results: { name: string; stats: LatencyStats }[] = [];
   let done = 0;
   for (const count of counts) {
@@ -99,7 +103,7 @@ export function measureFdPolicies(
       }));
       cases.push({
         name: fdCaseName("vfork", SCAN_LABEL, count),
-        run: (n: number) => timed(n, () => spawnAsApi29(noop)),
+        run: (n: number) => timed(n, asApi29),
         samples: [],
       });
       for (const c of cases) c.run(Math.min(perRound, 10)); // warm-up
