@@ -16,6 +16,28 @@ export const GROWN_PIPE_BYTES = 1024 * 1024;
 let scratch = new Uint8Array(CHUNK);
 const EMPTY = new Uint8Array(0);
 
+/**
+ * How much to read from one child pipe per call: its default size, until a read fills it. A
+ * full pipe means a large output, so the pipe is grown once (see growPipe) and read whole from
+ * then on: the child runs ahead of us by up to 1 MiB and a large output needs few wake-ups.
+ */
+export class PipeReadSize {
+  #bytes = CHUNK;
+  #grown = false;
+
+  /** Bytes to ask for: never more than the pipe can hold. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Notes a read of `n` bytes from `fd`, growing the pipe after the first full one. */
+  afterRead(fd: number, n: number): void {
+    if (n < CHUNK || this.#grown) return;
+    this.#grown = true;
+    if (growPipe(fd, GROWN_PIPE_BYTES)) this.#bytes = GROWN_PIPE_BYTES;
+  }
+}
+
 /** The `maxOutput` budget shared by stdout and stderr. */
 export class OutputBudget {
   /** Bytes that may still be kept. */
@@ -39,9 +61,7 @@ export type ReadResult = { n: number; chunk: Uint8Array } | "again";
 export class StreamCapture {
   readonly #kept = new CaptureChunks(scratchOf);
   readonly #budget: OutputBudget;
-  /** Bytes asked for per read: a pipe's default size, or all of it once it was grown. */
-  #readSize = CHUNK;
-  #grown = false;
+  readonly #readSize = new PipeReadSize();
 
   /** @param budget shared with the other stream of the same child */
   constructor(budget: OutputBudget) {
@@ -56,12 +76,12 @@ export class StreamCapture {
    * growPipe), so a large output needs few wake-ups.
    */
   readOnce(fd: number, wantDropped = false): ReadResult {
-    const want = Math.min(this.#readSize, this.#budget.remaining);
+    const want = Math.min(this.#readSize.bytes, this.#budget.remaining);
     if (want <= 0) return this.#drop(fd, wantDropped);
     const room = this.#kept.room(want, this.#budget.remaining);
     const n = readSome(fd, room.target, "read child output");
     if (n === "again") return n;
-    if (n >= CHUNK && !this.#grown) this.#grow(fd);
+    this.#readSize.afterRead(fd, n);
     this.#budget.remaining -= n;
     return { n, chunk: this.#kept.commit(room, n) };
   }
@@ -72,16 +92,11 @@ export class StreamCapture {
   }
 
   #drop(fd: number, wantDropped: boolean): ReadResult {
-    const target = scratchOf(this.#readSize);
+    const target = scratchOf(this.#readSize.bytes);
     const n = readSome(fd, target, "read child output");
     if (n === "again") return n;
     this.#budget.dropped += n;
     return { n, chunk: wantDropped ? target.slice(0, n) : EMPTY };
-  }
-
-  #grow(fd: number): void {
-    this.#grown = true;
-    if (growPipe(fd, GROWN_PIPE_BYTES)) this.#readSize = GROWN_PIPE_BYTES;
   }
 }
 

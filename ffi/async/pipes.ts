@@ -4,8 +4,8 @@
  * @module
  */
 import { type CoreError, sysError } from "../errors.ts";
-import { CHUNK, GROWN_PIPE_BYTES, scratchOf } from "../drain.ts";
-import { closeFd, growPipe, readSome, writeSome } from "../fds.ts";
+import { CHUNK, PipeReadSize, scratchOf } from "../drain.ts";
+import { closeFd, readSome, writeSome } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { unwatch, watch } from "./fd_poller.ts";
 
@@ -32,9 +32,7 @@ export class PipeReader {
   readonly #events: PipeReaderEvents;
   readonly #op: string;
   #token = -1;
-  /** Bytes asked for per read: a pipe's default size, or all of it once it was grown. */
-  #readSize = CHUNK;
-  #grown = false;
+  readonly #readSize = new PipeReadSize();
 
   /** Takes ownership of non-blocking `fd` and starts reading it. */
   constructor(fd: number, events: PipeReaderEvents, op: string) {
@@ -90,16 +88,10 @@ export class PipeReader {
     this.#events.end(error);
   }
 
-  /** A full pipe means a large output: let the child run ahead of us by up to 1 MiB. */
-  #grow(): void {
-    this.#grown = true;
-    if (this.#fd >= 0 && growPipe(this.#fd, GROWN_PIPE_BYTES)) this.#readSize = GROWN_PIPE_BYTES;
-  }
-
   /** Reads until the pipe is empty, at EOF, closed by a handler, or (unless `all`) paused. */
   #readAvailable(all = false): void {
     while (this.#fd >= 0) {
-      const want = this.#readSize; // never more than this pipe can hold
+      const want = this.#readSize.bytes;
       const target = this.#events.target?.(want) ?? scratchOf(want);
       let n: number | "again";
       try {
@@ -109,9 +101,9 @@ export class PipeReader {
       }
       if (n === "again") return;
       if (n === 0) return this.close();
+      this.#readSize.afterRead(this.#fd, n); // before data: a handler may close the fd
       this.#events.data(target.subarray(0, n));
       if (n < target.length) return; // a short read: the pipe is empty for now
-      if (n >= CHUNK && !this.#grown) this.#grow();
       if (this.#token < 0 && !all) return; // paused by the data handler
     }
   }
