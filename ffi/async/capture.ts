@@ -29,8 +29,9 @@ export class ChunkCapture {
 
   /**
    * Takes a chunk the reader produced: read into our last `target` (kept in place), or lent
-   * (copied as far as the budget allows, the rest counted as dropped). Returns the kept bytes,
-   * ours to hand out, when all of `chunk` was kept, else null.
+   * (copied as far as the budget allows, the rest counted as dropped). Returns the kept bytes
+   * when they were read in place (ours to hand out), else null: the caller copies what it
+   * needs from `chunk`, and nothing is copied for a caller that needs nothing.
    */
   add(chunk: Uint8Array): Uint8Array | null {
     const room = this.#room;
@@ -45,7 +46,7 @@ export class ChunkCapture {
     if (keep > 0) this.#kept.append(chunk.subarray(0, keep));
     this.#budget.remaining -= keep;
     this.#budget.dropped += chunk.length - keep;
-    return keep === chunk.length && keep > 0 ? chunk.slice() : null;
+    return null;
   }
 
   /** Everything kept, as one array. */
