@@ -85,5 +85,6 @@ export {
   type PropertyReader,
   propertyReader,
   type PropertySymbols,
+  sharedGetpropReader,
 } from "../ffi/properties.ts";
 export { type HostFacts, platformFrom, SYSTEM_GETPROP } from "../ffi/platform.ts";

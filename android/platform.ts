@@ -9,7 +9,7 @@
 import { confinement, type SeccompMode } from "../ffi/confinement.ts";
 import { libc } from "../ffi/libc.ts";
 import { hostPlatform, type Platform, SYSTEM_GETPROP } from "../ffi/platform.ts";
-import { getpropReader, type PropertyReader, propertyReader } from "../ffi/properties.ts";
+import { type PropertyReader, propertyReader, sharedGetpropReader } from "../ffi/properties.ts";
 import { detectSu } from "./root.ts";
 import type { SuInfo } from "./su.ts";
 import { type TermuxDirs, termuxDirs } from "./termux.ts";
@@ -105,6 +105,6 @@ function hostProperties(): PropertyReader | null {
   if (hostPlatform().os !== "android") return null;
   const viaLibc = propertyReader(libc().symbols);
   if (viaLibc) return viaLibc;
-  const viaTool = getpropReader(SYSTEM_GETPROP);
+  const viaTool = sharedGetpropReader(SYSTEM_GETPROP); // the one hostPlatform() already ran
   return typeof viaTool === "function" ? viaTool : null;
 }

@@ -6,7 +6,7 @@
  */
 import type { ArchName, LibcName } from "./abi/mod.ts";
 import { libc } from "./libc.ts";
-import { getpropReader, type PropertyReader } from "./properties.ts";
+import { type PropertyReader, sharedGetpropReader } from "./properties.ts";
 
 /** The facts coreshift's choices depend on. */
 export interface Platform {
@@ -41,7 +41,7 @@ export function hostPlatform(): Platform {
     libcVersion: c.version,
     arch: c.abi.arch,
     osRelease: Deno.osRelease(),
-    androidProperties: () => c.name === "bionic" ? null : getpropReader(SYSTEM_GETPROP),
+    androidProperties: () => c.name === "bionic" ? null : sharedGetpropReader(SYSTEM_GETPROP),
   });
 }
 

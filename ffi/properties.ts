@@ -89,6 +89,21 @@ export function getpropReader(getprop: string): PropertyReader | "unreadable" | 
   }
 }
 
+const readersByTool = new Map<string, ReturnType<typeof getpropReader>>();
+
+/**
+ * {@linkcode getpropReader} run at most once per tool path in this process: each run forks a
+ * tool (tens of ms on a phone), and both the platform detection and the Android facts ask.
+ */
+export function sharedGetpropReader(getprop: string): PropertyReader | "unreadable" | null {
+  let reader = readersByTool.get(getprop);
+  if (reader === undefined) {
+    reader = getpropReader(getprop);
+    readersByTool.set(getprop, reader);
+  }
+  return reader;
+}
+
 /** `[ro.build.version.sdk]: [34]` lines to a map; a value may span lines. */
 export function parseGetprop(text: string): Map<string, string> {
   const table = new Map<string, string>();

@@ -15,6 +15,7 @@ import {
   platformFrom,
   PROPERTY_SYMBOLS,
   propertyReader,
+  sharedGetpropReader,
   SYSCALL_GATES,
   syscallAllowed,
   tempDir,
@@ -115,6 +116,28 @@ spawnTest("getprop fallback: a glibc Deno on Android learns the API level from t
       androidProperties: () => null,
     });
     assert.deepEqual([bionic.os, bionic.androidApi], ["android", 33]);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+spawnTest("getprop runs once per process however many callers ask", () => {
+  const dir = Deno.makeTempDirSync();
+  try {
+    const tool = join(dir, "getprop");
+    const runs = join(dir, "runs");
+    Deno.writeTextFileSync(
+      tool,
+      `#!/bin/sh\necho run >> '${runs}'\necho '[ro.build.version.sdk]: [29]'\n`,
+      { mode: 0o755 },
+    );
+    const first = sharedGetpropReader(tool);
+    const second = sharedGetpropReader(tool);
+    assert.equal(typeof first, "function");
+    assert.equal(second, first, "the second caller gets the first reader");
+    assert.equal((first as (name: string) => string | null)("ro.build.version.sdk"), "29");
+    assert.equal(Deno.readTextFileSync(runs), "run\n", "the tool ran exactly once");
+    assert.equal(sharedGetpropReader(join(dir, "missing")), null);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
