@@ -68,6 +68,9 @@ export const CLOSE_ABOVE2 = {
   none: 0,
   /** close_range over each gap between kept fds (gated: Linux 5.9+, Android API 33+). */
   byRange: 1,
-  /** A getdents64 walk of /proc/self/fd in the child, closing each fd not kept. */
+  /**
+   * The child finds its open fds (a zero-timeout ppoll over its fd table, or a getdents64 walk
+   * of /proc/self/fd for a table over 16,384 numbers) and closes each one not kept.
+   */
   byScan: 2,
 } as const;

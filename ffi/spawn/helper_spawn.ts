@@ -36,7 +36,9 @@ export interface ChildFdWork {
  * Decides the child's fd work. Both closing policies run in the child, so an fd another thread
  * opens meanwhile is closed too: close_range around the kept fds where the platform's syscall
  * gate allows it (never on Android below API 33: seccomp would kill the child with SIGSYS),
- * else a walk of /proc/self/fd with getdents64 (a scan in the parent cost ~1.6 ms at 1,000
+ * else a scan by the child itself: a zero-timeout ppoll over its fd table (FDSize from
+ * /proc/self/status) finds the open fds, and a getdents64 walk of /proc/self/fd replaces it
+ * for tables too large to check number by number (a scan in the parent cost ~2.4 ms at 1,000
  * open fds).
  */
 export function childFdWork(policy: ValidFdPolicy, platform: Platform): ChildFdWork {
