@@ -1,6 +1,8 @@
 /**
- * `Child`: one running child on Deno's event loop. Its pipes are sockets on the loop, its exit
- * comes from the SIGCHLD watcher, its timers are ordinary timers cleared when it finishes.
+ * `Child`: one running child on Deno's event loop. Its pipes are read and written from the fd
+ * poller (one parked epoll wait serves every child), its exit comes from the exit watcher (a
+ * pidfd, or SIGCHLD where pidfds are not allowed), and its timeout and kill grace are timerfd
+ * deadlines in the same poller, cancelled when it finishes.
  * @module
  */
 import { OutputBudget } from "../drain.ts";
@@ -97,7 +99,7 @@ export class Child implements AsyncDisposable {
         this.#readers[stream] = this.#captureReader(stream, fd);
       }
     }
-    stdio.stdin = stdio.stdout = stdio.stderr = -1; // the sockets own them now
+    stdio.stdin = stdio.stdout = stdio.stderr = -1; // the pipe reader and writer own them now
 
     if (plan.timeoutMs !== null) {
       // From the spawn call, as in runSync: the deadline is startedAt + timeoutMs.

@@ -1,6 +1,6 @@
 /**
  * Web streams over the child's pipes. Backpressure is real: a full stdout queue pauses the
- * socket, the pipe fills, and the child blocks in `write` until the reader catches up.
+ * pipe reader, the pipe fills, and the child blocks in `write` until the reader catches up.
  * @module
  */
 import { invalidArgument } from "../errors.ts";
