@@ -53,7 +53,7 @@ const ISSUE_SHAPES = { heapsMiB: [0, 256, 1024], fdCounts: [10, 1000], outputByt
 /** `--quick` (well under 60 s on a 2-core x86_64 machine) and the full run. */
 export const SIZES: Readonly<Record<"quick" | "full", SuiteSize>> = {
   quick: { mode: "quick", rounds: 3, perRound: 10, asyncRounds: 3, ...ISSUE_SHAPES, outputRuns: 1 },
-  full: { mode: "full", rounds: 20, perRound: 50, asyncRounds: 15, ...ISSUE_SHAPES, outputRuns: 3 },
+  full: { mode: "full", rounds: 20, perRound: 50, asyncRounds: 50, ...ISSUE_SHAPES, outputRuns: 3 },
 };
 
 /** Spawns per case per round where one spawn is slow (fork at 1 GiB, a 5 ms timeout). */
