@@ -98,13 +98,13 @@ export interface AsyncReport {
 }
 
 /**
- * Interleaved rounds run first and not kept. The first batches of every case ran up to twice as
- * slow here (Deno.Command's and ours alike): worker threads and vfork stacks being created, code
- * not yet optimized.
+ * Interleaved rounds run first and not kept (never more than the rounds kept, so a tiny run stays
+ * tiny). The first batches of every case ran up to twice as slow here (Deno.Command's and ours
+ * alike): worker threads and vfork stacks being created, code not yet optimized.
  */
 export const WARM_UP_ROUNDS = 3;
 
-/** Runs each case `rounds` times (after {@linkcode WARM_UP_ROUNDS}), interleaved. */
+/** Runs each case `rounds` times (after up to {@linkcode WARM_UP_ROUNDS}), interleaved. */
 export async function measureAsync(
   rounds: number,
   onRound: (done: number, total: number) => void = () => {},
@@ -112,7 +112,8 @@ export async function measureAsync(
   const { noop, spew } = benchChildren();
   const cases = asyncCases(noop, spew(MIB));
   const samples = cases.map(() => [] as number[]);
-  for (let r = 0; r < WARM_UP_ROUNDS; r++) for (const c of cases) await c.run();
+  const warmUp = Math.min(WARM_UP_ROUNDS, rounds);
+  for (let r = 0; r < warmUp; r++) for (const c of cases) await c.run();
   for (let r = 0; r < rounds; r++) {
     for (let i = 0; i < cases.length; i++) samples[i].push(await cases[i].run());
     onRound(r + 1, rounds);
