@@ -53,7 +53,7 @@ struct cs_request {
 enum cs_close_above2 {
   CLOSE_NONE = 0,     /* nothing: every fd the child must not get is close-on-exec */
   CLOSE_BY_RANGE = 1, /* close_range over every gap between kept fds (Linux 5.9+) */
-  CLOSE_BY_SCAN = 2,  /* close each fd number the fd table can hold, or walk /proc/self/fd */
+  CLOSE_BY_SCAN = 2,  /* find the open fds (ppoll, or a /proc/self/fd walk), close each */
 };
 
 /* The step that failed, as reported to the parent (ffi/native/steps.ts names them). */
