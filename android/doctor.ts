@@ -13,8 +13,8 @@ import { hostPosixSpawnCaps, type PosixSpawnCaps } from "../ffi/spawn/capabiliti
 import { DEFAULT_MAX_PHANTOM_PROCESSES, type PhantomKiller, phantomKiller } from "./phantom.ts";
 import { platform } from "./platform.ts";
 import type { SuInfo } from "./su.ts";
-import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
-import { type TermuxDirs, termuxDirs } from "./termux.ts";
+import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
+import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
 
 /** Everything the report is built from. */
 export interface DoctorInputs {

@@ -16,7 +16,7 @@
  * ```
  * @module
  */
-export { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "./syscall_gate.ts";
+export { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
 export type { PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 export { type AbiCheck, probeAbi } from "./abi_probe.ts";
 export {
@@ -39,7 +39,7 @@ export {
   type TermuxDirs,
   termuxDirs,
   termuxSearchPath,
-} from "./termux.ts";
+} from "../ffi/termux.ts";
 export {
   type ExecTarget,
   parseShebang,

@@ -12,7 +12,7 @@ import { hostPlatform, type Platform, SYSTEM_GETPROP } from "../ffi/platform.ts"
 import { type PropertyReader, propertyReader, sharedGetpropReader } from "../ffi/properties.ts";
 import { detectSu } from "./root.ts";
 import type { SuInfo } from "./su.ts";
-import { type TermuxDirs, termuxDirs } from "./termux.ts";
+import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
 
 /** What an Android device says about itself through its properties. */
 export interface AndroidDevice {

@@ -11,7 +11,7 @@ import { type ExitStatus, signaledBy } from "../ffi/exit_status.ts";
 import { runSync } from "../ffi/spawn/run_sync.ts";
 import { parseRootReport, rootCommand, type RootReport } from "./root_script.ts";
 import { classifySu, findSu, suArgv, type SuInfo } from "./su.ts";
-import { tempDir } from "./termux.ts";
+import { tempDir } from "../ffi/termux.ts";
 
 /** How to find and ask `su`; defaults read this process's environment. */
 export interface DetectSuOptions {

@@ -1,6 +1,6 @@
 /**
  * Which `su` this device has, and how each one is asked to run a command. The flavours differ
- * in what matters to a supervisor (../shared/DESIGN.md):
+ * in what matters to a supervisor (docs/android.md):
  * - **Magisk**: `su` is a client of a root daemon. The root child is the daemon's, not ours;
  *   killing `su` does not kill it, and its signal deaths come back as exit 0. `-M` runs in the
  *   global mount namespace, `-p` keeps the environment. `-c` joins what follows with spaces.

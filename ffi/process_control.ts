@@ -3,7 +3,7 @@
  * `waitpid(-1)`, which would steal `Deno.Command`'s children.
  * @module
  */
-import { syscallAllowed } from "../android/syscall_gate.ts";
+import { syscallAllowed } from "./syscall_gate.ts";
 import { sysError } from "./errors.ts";
 import { decodeWaitStatus, type ExitStatus } from "./exit_status.ts";
 import { libc } from "./libc.ts";

@@ -13,7 +13,7 @@ import {
   spawnAsync,
 } from "../mod.ts";
 import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
-import { syscallAllowed } from "../android/syscall_gate.ts";
+import { syscallAllowed } from "../ffi/syscall_gate.ts";
 import { hostPlatform } from "../mod.ts";
 import { BACKENDS } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";

@@ -3,7 +3,7 @@
  * stdio, call it, and turn a failed child step into a `CoreError` naming the step and errno.
  * @module
  */
-import { syscallAllowed } from "../../android/syscall_gate.ts";
+import { syscallAllowed } from "../syscall_gate.ts";
 import { cString, cStringArray } from "../cstrings.ts";
 import { CoreError, errnoName, sysError } from "../errors.ts";
 import { cloexecPipe, closeFd, devNullFd } from "../fds.ts";

@@ -12,7 +12,7 @@ import type { Backend } from "./options.ts";
 import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
 import { termuxScriptExec } from "./shebang.ts";
 import type { ValidOptions } from "./validate.ts";
-import { termuxDirs, termuxSearchPath } from "../../android/termux.ts";
+import { termuxDirs, termuxSearchPath } from "../termux.ts";
 import { hostPlatform } from "../platform.ts";
 
 /** Everything a backend needs, ready to hand to libc. */

@@ -1,11 +1,10 @@
 /**
  * Seccomp-safe syscall gating. Android's app seccomp filter kills with SIGSYS (no ENOSYS) on a
  * syscall the device's API level does not allow, so every optional syscall goes through
- * {@linkcode syscallAllowed} first. Table from ../shared/DESIGN.md (bionic SECCOMP policy per
- * release) and the kernel versions that introduced each call.
+ * {@linkcode syscallAllowed} first. Table from Android's app seccomp policy per release (docs/android.md) and the kernel versions that introduced each call.
  * @module
  */
-import type { Platform } from "../ffi/platform.ts";
+import type { Platform } from "./platform.ts";
 
 /** A syscall that not every platform may make. */
 export type GatedSyscall =
