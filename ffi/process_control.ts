@@ -79,12 +79,20 @@ export function sendSignal(pid: number, signal: number, group: boolean): boolean
 
 /**
  * A pidfd for `pid` that becomes readable when the child exits, or -1 where the platform's
- * syscall gate forbids `pidfd_open` (Android below API 30, Linux before 5.3) or it fails.
+ * syscall gate forbids `pidfd_open` (Android below API 30, Linux before 5.3) or the kernel
+ * refuses it. Out of fds (EMFILE, ENFILE) is not a refusal: it throws, since every fallback
+ * needs fds too.
  */
 export function openPidfd(pid: number, platform: Platform): number {
   if (!syscallAllowed("pidfd_open", platform)) return -1;
   const c = libc();
   const fd = Number(c.symbols.syscall(BigInt(c.abi.kernel.syscalls.pidfd_open), BigInt(pid), 0n));
   // pidfds are always close-on-exec (the kernel sets O_CLOEXEC on them).
-  return fd < 0 ? -1 : fd;
+  if (fd >= 0) return fd;
+  const e = c.errno();
+  const { EMFILE, ENFILE } = c.abi.kernel.common.errno;
+  if (e === EMFILE || e === ENFILE) {
+    throw sysError("pidfd_open", e, "the process is out of file descriptors (ulimit -n)");
+  }
+  return -1;
 }

@@ -1,8 +1,9 @@
 /**
- * `Child`: one running child on Deno's event loop. Its pipes are read and written from the fd
- * poller (one parked epoll wait serves every child), its exit comes from the exit watcher (a
- * pidfd, or SIGCHLD where pidfds are not allowed), and its timeout and kill grace are timerfd
- * deadlines in the same poller, cancelled when it finishes.
+ * `Child`: one running child on Deno's event loop, the async driver of its
+ * {@linkcode Supervision}. Its pipes are read and written from the fd poller (one parked epoll
+ * wait serves every child), its exit comes from the exit watcher (a pidfd, or SIGCHLD where
+ * pidfds are not allowed), and its timeout and kill grace are timerfd deadlines in the same
+ * poller, cancelled when it finishes.
  * @module
  */
 import { OutputBudget } from "../drain.ts";
@@ -10,9 +11,15 @@ import { CoreError, invalidArgument } from "../errors.ts";
 import { type ExitStatus, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
 import { type Reaped, sendSignal } from "../process_control.ts";
-import { AbortedError, type Output, OutputOverflowError } from "../spawn/output.ts";
+import { finishOutput, type Output } from "../spawn/output.ts";
 import type { SpawnPlan } from "../spawn/plan.ts";
 import type { Started } from "../spawn/start.ts";
+import {
+  cancelEscalation,
+  type StopSignal,
+  Supervision,
+  type SupervisionPort,
+} from "../supervise/supervision.ts";
 import { ChunkCapture } from "./capture.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
 import { settled } from "./fd_poller.ts";
@@ -50,23 +57,16 @@ export class Child implements AsyncDisposable {
   readonly #group: boolean;
   readonly #exit: Promise<Reaped>;
   readonly #budget: OutputBudget;
+  readonly #sup: Supervision;
+  #cancelGrace: CancelDeadline | undefined;
   readonly #captures: Partial<Record<OutputStream, ChunkCapture>> = {};
   readonly #readers: Partial<Record<OutputStream, PipeReader>> = {};
   #writer: PipeWriter | null = null;
   #feedError: CoreError | null = null;
   #reaped: Reaped | null = null;
   #endedAt = 0;
-  #timedOut = false;
-  #earlyExited = false;
-  #aborted = false;
-  #cancelling = false;
-  #paused = false;
   #cancelTimeout: CancelDeadline | undefined;
-  #cancelGrace: CancelDeadline | undefined;
-  readonly #onAbort = () => {
-    this.#aborted = true;
-    this.#beginCancel();
-  };
+  readonly #onAbort = () => this.#sup.abort();
   readonly #finished: Promise<void>;
   #markFinished!: () => void;
   #output: Promise<Output> | null = null;
@@ -81,35 +81,42 @@ export class Child implements AsyncDisposable {
     this.#exit = exit;
     this.#budget = new OutputBudget(plan.maxOutput);
     this.#finished = new Promise((resolve) => this.#markFinished = resolve);
+    this.#sup = new Supervision({
+      group: this.#group,
+      escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
+      afterEarlyExit: plan.afterEarlyExit,
+    }, this.#supervisionPort());
 
-    if (stdio.stdin >= 0) {
-      this.#writer = new PipeWriter(stdio.stdin, "write child stdin");
-      if (plan.stdin === "piped") this.stdin = pipeWritable(this.#writer);
-      else this.#feed(this.#writer, plan.stdin as Uint8Array);
-    }
-    for (const stream of ["stdout", "stderr"] as const) {
-      const fd = stdio[stream];
-      if (fd < 0) continue;
-      if (plan[stream] === "piped") {
-        const { stream: readable, reader } = pipeReadable(fd, `read child ${stream}`);
-        this[stream] = readable;
-        this.#readers[stream] = reader;
-      } else {
-        this.#captures[stream] = new ChunkCapture(this.#budget);
-        this.#readers[stream] = this.#captureReader(stream, fd);
+    try {
+      if (stdio.stdin >= 0) {
+        this.#writer = new PipeWriter(stdio.stdin, "write child stdin");
+        stdio.stdin = -1;
+        if (plan.stdin === "piped") this.stdin = pipeWritable(this.#writer);
+        else this.#feed(this.#writer, plan.stdin as Uint8Array);
       }
-    }
-    stdio.stdin = stdio.stdout = stdio.stderr = -1; // the pipe reader and writer own them now
-
-    if (plan.timeoutMs !== null) {
-      // From the spawn call, as in runSync: the deadline is startedAt + timeoutMs.
-      this.#cancelTimeout = afterDelay(
-        this.#startedAt + plan.timeoutMs - performance.now(),
-        () => {
-          this.#timedOut = true;
-          this.#beginCancel();
-        },
-      );
+      for (const stream of ["stdout", "stderr"] as const) {
+        const fd = stdio[stream];
+        if (fd < 0) continue;
+        if (plan[stream] === "piped") {
+          const { stream: readable, reader } = pipeReadable(fd, `read child ${stream}`);
+          this[stream] = readable;
+          this.#readers[stream] = reader;
+        } else {
+          this.#captures[stream] = new ChunkCapture(this.#budget);
+          this.#readers[stream] = this.#captureReader(stream, fd);
+        }
+        stdio[stream] = -1; // the pipe reader owns it now
+      }
+      if (plan.timeoutMs !== null) {
+        // From the spawn call, as in runSync: the deadline is startedAt + timeoutMs.
+        this.#cancelTimeout = afterDelay(
+          this.#startedAt + plan.timeoutMs - performance.now(),
+          () => this.#sup.timeout(),
+        );
+      }
+    } catch (e) {
+      this.#closePipes(); // the caller kills and reaps the child, and closes what stdio holds
+      throw e;
     }
     plan.signal?.addEventListener("abort", this.#onAbort, { once: true });
 
@@ -124,6 +131,7 @@ export class Child implements AsyncDisposable {
    *
    * @throws {OutputOverflowError} the child wrote more than `maxOutput` (its output is attached)
    * @throws {AbortedError} the spawn's AbortSignal fired (the output is attached)
+   * @throws what the `earlyExit` callback threw: the child was killed and reaped first
    */
   output(): Promise<Output> {
     return this.#output ??= this.#collectOutput();
@@ -131,7 +139,7 @@ export class Child implements AsyncDisposable {
 
   /**
    * Sends `signal` (default SIGTERM) to the child itself. Returns false once it has been reaped
-   * or is gone.
+   * or is gone. Signal 0 sends nothing and tells whether the child can still be signalled.
    */
   kill(signal: string | number = "SIGTERM"): boolean {
     const n = signalArg(signal, "kill");
@@ -148,29 +156,74 @@ export class Child implements AsyncDisposable {
     return sendSignal(this.pid, n, true);
   }
 
+  /**
+   * Stops the child the way a timeout does: `signal` first (default SIGTERM, to the group when
+   * it leads one), then SIGKILL after `graceMs` (default: the spawn's `killGraceMs`) unless it
+   * was reaped; once reaped, what is left of its group is killed. Resolves with its status.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "@coreshift/core";
+   * const child = spawn({ program: "sleep", args: ["10"], pgroup: "leader" });
+   * console.log(await child.stop({ signal: "SIGINT", graceMs: 500 })); // { kind: "signaled", … }
+   * ```
+   */
+  stop(options: { signal?: StopSignal; graceMs?: number } = {}): Promise<ExitStatus> {
+    const first = options.signal ?? "SIGTERM";
+    if (!["SIGTERM", "SIGINT", "SIGKILL"].includes(first)) {
+      throw invalidArgument("stop", `signal must be SIGTERM, SIGINT or SIGKILL, not ${first}`, "");
+    }
+    const graceMs = options.graceMs ?? this.#plan.killGraceMs;
+    if (typeof graceMs !== "number" || !(graceMs >= 0) || !Number.isFinite(graceMs)) {
+      throw invalidArgument("stop", "graceMs must be a finite number ≥ 0", "");
+    }
+    this.#sup.stop({ first, graceMs });
+    return this.status;
+  }
+
   /** Stops the child (its group, if it leads one) with SIGSTOP. */
   pause(): boolean {
-    this.#paused = true;
+    this.#sup.paused = true;
     return this.#signalAll("SIGSTOP");
   }
 
   /** Continues a paused child (or group) with SIGCONT. */
   resume(): boolean {
-    this.#paused = false;
+    this.#sup.paused = false;
     return this.#signalAll("SIGCONT");
   }
 
   /** Kills the child (and its group), reaps it and closes every pipe. */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.#reaped === null || this.#group) {
-      this.#cancelling = true;
-      this.#signalAll("SIGKILL");
-    }
+    if (this.#reaped === null || this.#group) this.#sup.stop({ first: "SIGKILL", graceMs: 0 });
     await this.#exit.catch(() => {});
-    for (const reader of Object.values(this.#readers)) reader.drainAndClose();
-    this.#writer?.close();
+    this.#closePipes();
     await this.#finished;
     await settled();
+  }
+
+  /** What the supervisor asks of this driver. */
+  #supervisionPort(): SupervisionPort {
+    return {
+      signal: (name, group) => {
+        const n = libc().abi.kernel.common.signals[name];
+        if (group) sendSignal(this.pid, n, true);
+        else if (this.#reaped === null) sendSignal(this.pid, n, false);
+      },
+      armGrace: (ms) => {
+        this.#cancelGrace = afterDelay(ms, () => this.#sup.graceOver());
+      },
+      closeStdout: () => this.#readers.stdout?.close(),
+      cutPipes: () => {
+        for (const reader of Object.values(this.#readers)) reader.drainAndClose();
+      },
+      closeStdin: () => this.#writer?.close(),
+    };
+  }
+
+  #closePipes(): void {
+    for (const reader of Object.values(this.#readers)) reader.drainAndClose();
+    this.#writer?.close();
   }
 
   #captureReader(stream: OutputStream, fd: number): PipeReader {
@@ -180,21 +233,18 @@ export class Child implements AsyncDisposable {
       target: (want) => capture.target(want),
       data: (chunk) => {
         const kept = capture.add(chunk);
-        // The callback may keep what it is given: never the reader's lent buffer.
-        if (earlyExit && earlyExit(kept ?? chunk.slice())) this.#onEarlyExit();
+        if (!earlyExit || this.#sup.callbackError || this.#sup.earlyExited) return;
+        let enough: boolean;
+        try {
+          // The callback may keep what it is given: never the reader's lent buffer.
+          enough = earlyExit(kept ?? chunk.slice());
+        } catch (e) {
+          return this.#sup.callbackFailed(e);
+        }
+        if (enough) this.#sup.earlyExit();
       },
       end: () => this.#maybeFinish(),
     }, `read child ${stream}`);
-  }
-
-  #captureReaderOf(stream: OutputStream): PipeReader | undefined {
-    return this.#captures[stream] ? this.#readers[stream] : undefined;
-  }
-
-  #onEarlyExit(): void {
-    this.#earlyExited = true;
-    this.#readers.stdout!.close();
-    if (this.#plan.afterEarlyExit === "kill" && this.#reaped === null) this.#beginCancel();
   }
 
   async #feed(writer: PipeWriter, bytes: Uint8Array): Promise<void> {
@@ -210,40 +260,17 @@ export class Child implements AsyncDisposable {
 
   #onReaped(reaped: Reaped): void {
     this.#reaped = reaped;
-    this.#writer?.close(); // nobody will read it now (as in runSync)
-    if (this.#cancelling) this.#cutLoose();
-    else {for (const stream of ["stdout", "stderr"] as const) {
-        this.#captureReaderOf(stream)?.readNow();
-      }}
+    this.#cancelGrace?.();
+    this.#sup.reaped();
+    // The child's output is usually complete by now: take it without waiting for the poller.
+    for (const stream of ["stdout", "stderr"] as const) {
+      if (this.#captures[stream]) this.#readers[stream]?.readNow();
+    }
     this.#maybeFinish();
   }
 
-  /**
-   * After a cancel, the leader is gone: kill what is left of its group (orphans otherwise) and
-   * take what the pipes hold without waiting for EOF from survivors.
-   */
-  #cutLoose(): void {
-    if (this.#group) sendSignal(this.pid, libc().abi.kernel.common.signals.SIGKILL, true);
-    for (const reader of Object.values(this.#readers)) reader.drainAndClose();
-  }
-
-  /** Starts the cancel policy: SIGKILL now, or SIGTERM now and SIGKILL after the grace. */
-  #beginCancel(): void {
-    const first = !this.#cancelling;
-    this.#cancelling = true;
-    if (this.#reaped !== null) return this.#cutLoose(); // exited, but pipes held by survivors
-    if (!first) return;
-    if (this.#plan.cancel === "graceful") {
-      this.#signalAll("SIGTERM");
-      if (this.#paused) this.#signalAll("SIGCONT"); // a stopped child never sees SIGTERM
-      this.#cancelGrace = afterDelay(this.#plan.killGraceMs, () => this.#signalAll("SIGKILL"));
-    } else {
-      this.#signalAll("SIGKILL");
-    }
-  }
-
   /** Signals the group when there is one (even after the leader exited), else the live child. */
-  #signalAll(name: "SIGTERM" | "SIGKILL" | "SIGSTOP" | "SIGCONT"): boolean {
+  #signalAll(name: "SIGSTOP" | "SIGCONT"): boolean {
     const n = libc().abi.kernel.common.signals[name];
     if (this.#group) return sendSignal(this.pid, n, true);
     return this.#reaped === null && sendSignal(this.pid, n, false);
@@ -271,23 +298,18 @@ export class Child implements AsyncDisposable {
     const reaped = await this.#exit;
     await this.#finished;
     const empty = new Uint8Array(0);
-    const output: Output = {
+    return finishOutput({
       pid: this.pid,
-      status: reaped.status,
-      success: reaped.status.kind === "exited" && reaped.status.code === 0,
+      reaped,
       stdout: this.#captures.stdout?.bytes() ?? stdout ?? empty,
       stderr: this.#captures.stderr?.bytes() ?? stderr ?? empty,
-      timedOut: this.#timedOut,
-      stdoutEarlyExited: this.#earlyExited,
       durationMs: this.#endedAt - this.#startedAt,
-      rusage: reaped.rusage,
-    };
-    if (this.#feedError) throw this.#feedError;
-    if (this.#aborted) throw new AbortedError(output, this.#plan.signal?.reason);
-    if (this.#budget.overflowed) {
-      throw new OutputOverflowError(output, this.#plan.maxOutput, this.#budget.dropped);
-    }
-    return output;
+      supervision: this.#sup,
+      maxOutput: this.#plan.maxOutput,
+      droppedBytes: this.#budget.dropped,
+      abortReason: this.#plan.signal?.reason,
+      feedError: this.#feedError,
+    });
   }
 
   #requireGroup(op: string): void {

@@ -15,7 +15,7 @@
  * loop alive, so a parked timer (never firing: no polling) does meanwhile.
  * @module
  */
-import { closeFd } from "../fds.ts";
+import { cloexecPipe, closeFd } from "../fds.ts";
 import { hostPlatform } from "../platform.ts";
 import { openPidfd, reap, type Reaped } from "../process_control.ts";
 import { unwatch, watch } from "./fd_poller.ts";
@@ -23,7 +23,7 @@ import { unwatch, watch } from "./fd_poller.ts";
 type Settle = { resolve: (reaped: Reaped) => void; reject: (error: unknown) => void };
 
 const waitingOnSignal = new Map<number, Settle>();
-let viaPidfd = 0;
+const pidfdWatches = new Map<number, { readonly pidfd: number; readonly token: number }>();
 let listening = false;
 let sigchldOnly = false;
 /** Keeps the event loop alive while we wait for a SIGCHLD; re-parked if it ever fires. */
@@ -58,6 +58,7 @@ function updateListener(): void {
   const wanted = waitingOnSignal.size > 0;
   if (wanted === listening) return;
   if (wanted) {
+    assertFdsForListener();
     Deno.addSignalListener("SIGCHLD", onSigchld);
     park();
   } else {
@@ -68,18 +69,33 @@ function updateListener(): void {
 }
 
 function watchWithPidfd(pid: number, pidfd: number, settle: Settle): void {
-  viaPidfd++;
   const token = watch(pidfd, "read", () => {
     if (!tryReap(pid, settle)) return;
+    pidfdWatches.delete(pid);
     unwatch(pidfd, token, true);
     closeFd(pidfd);
-    viaPidfd--;
   });
+  pidfdWatches.set(pid, { pidfd, token });
+}
+
+/**
+ * Deno makes a socket pair for a new signal listener and aborts the whole process when it
+ * cannot: check that two fds can be had first, so that EMFILE is our typed error instead.
+ */
+function assertFdsForListener(): void {
+  const [r, w] = cloexecPipe("listen for SIGCHLD");
+  closeFd(r);
+  closeFd(w);
 }
 
 function watchWithSignal(pid: number, settle: Settle): void {
   waitingOnSignal.set(pid, settle);
-  updateListener();
+  try {
+    updateListener();
+  } catch (e) {
+    waitingOnSignal.delete(pid);
+    throw e;
+  }
   if (tryReap(pid, settle)) { // it may have exited before the listener was there
     waitingOnSignal.delete(pid);
     updateListener();
@@ -91,9 +107,29 @@ export function watchExit(pid: number): Promise<Reaped> {
   let settle!: Settle;
   const exit = new Promise<Reaped>((resolve, reject) => settle = { resolve, reject });
   const pidfd = sigchldOnly ? -1 : openPidfd(pid, hostPlatform());
-  if (pidfd >= 0) watchWithPidfd(pid, pidfd, settle);
-  else watchWithSignal(pid, settle);
+  if (pidfd < 0) watchWithSignal(pid, settle);
+  else {
+    try {
+      watchWithPidfd(pid, pidfd, settle);
+    } catch (e) {
+      closeFd(pidfd);
+      throw e;
+    }
+  }
   return exit;
+}
+
+/**
+ * Stops watching `pid` without reaping it, for a start that failed after the watch began: the
+ * caller reaps it itself. Its promise never settles.
+ */
+export function unwatchExit(pid: number): void {
+  if (waitingOnSignal.delete(pid)) return updateListener();
+  const pidfdWatch = pidfdWatches.get(pid);
+  if (!pidfdWatch) return;
+  pidfdWatches.delete(pid);
+  unwatch(pidfdWatch.pidfd, pidfdWatch.token, true);
+  closeFd(pidfdWatch.pidfd);
 }
 
 /**
@@ -106,5 +142,5 @@ export function useSigchldOnly(on: boolean): void {
 
 /** How many children are being waited on (for tests and diagnostics). */
 export function watchedCount(): number {
-  return waitingOnSignal.size + viaPidfd;
+  return waitingOnSignal.size + pidfdWatches.size;
 }

@@ -39,7 +39,12 @@ let loop: Promise<void> | null = null;
 export function watch(fd: number, interest: "read" | "write", handler: ReadyHandler): number {
   if (!epoll) open();
   const token = nextToken++;
-  epoll!.add(fd, interest, token);
+  try {
+    epoll!.add(fd, interest, token);
+  } catch (e) {
+    if (handlers.size === 0 && !loop) close(); // nothing else uses the set: leave no fd behind
+    throw e;
+  }
   handlers.set(token, handler);
   loop ??= run(); // a loop about to end sees the new handler before it checks again
   return token;
@@ -65,12 +70,20 @@ export function settled(): Promise<void> {
   return handlers.size === 0 && loop ? loop : Promise.resolve();
 }
 
+/** Makes the epoll set and its doorbell, all or nothing: a half-made poller would never wake. */
 function open(): void {
-  epoll = new Epoll();
-  doorbell = cloexecPipe("create poller doorbell");
-  setNonblocking(doorbell[0], "poller doorbell");
-  setNonblocking(doorbell[1], "poller doorbell");
-  epoll.add(doorbell[0], "read", DOORBELL);
+  const set = new Epoll();
+  try {
+    doorbell = cloexecPipe("create poller doorbell");
+    setNonblocking(doorbell[0], "poller doorbell");
+    setNonblocking(doorbell[1], "poller doorbell");
+    set.add(doorbell[0], "read", DOORBELL);
+  } catch (e) {
+    set.close();
+    close();
+    throw e;
+  }
+  epoll = set;
 }
 
 function ring(): void {
@@ -87,11 +100,24 @@ async function run(): Promise<void> {
     failures = 0;
     for (const event of events ?? [...handlers.keys()].map(everythingReady)) {
       if (event.token === DOORBELL) drainDoorbell();
-      else handlers.get(event.token)?.(event); // a stale token (already unwatched) is skipped
+      else dispatch(event);
     }
   }
   loop = null;
   close();
+}
+
+/**
+ * Runs the handler of `event` (a stale token, already unwatched, is skipped). A handler that
+ * throws is a bug in it, reported as an uncaught error, but never stops the service of every
+ * other fd.
+ */
+function dispatch(event: ReadyEvent): void {
+  try {
+    handlers.get(event.token)?.(event);
+  } catch (e) {
+    reportError(e);
+  }
 }
 
 function everythingReady(token: number): ReadyEvent {

@@ -3,12 +3,10 @@
  * @module
  */
 import { CoreError } from "../errors.ts";
-import { libc } from "../libc.ts";
-import { sendSignal } from "../process_control.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
-import { startChild, startChildOnThread, type Started } from "../spawn/start.ts";
+import { abandon, startChild, startChildOnThread, type Started } from "../spawn/start.ts";
 import { Child } from "./child.ts";
-import { watchExit } from "./exit_watcher.ts";
+import { unwatchExit, watchExit } from "./exit_watcher.ts";
 
 /**
  * Starts a child on Deno's event loop. Every `runSync` option works with the same meaning;
@@ -94,14 +92,19 @@ function refuseAborted(options: SpawnOptions): void {
   }
 }
 
-/** Watches a started child and wraps it; if wrapping fails, the child is killed, not leaked. */
+/**
+ * Watches a started child and wraps it. If either fails (out of fds for the pidfd, the poller or
+ * a timer), the child is killed and reaped here and every fd closed: nothing is left behind.
+ */
 function adopt(started: Started): Child {
-  const exit = watchExit(started.pid);
+  let watching = false;
   try {
+    const exit = watchExit(started.pid);
+    watching = true;
     return new Child(started, exit);
   } catch (e) {
-    sendSignal(started.pid, libc().abi.kernel.common.signals.SIGKILL, false); // the watcher reaps it
-    started.stdio.closeAll();
+    if (watching) unwatchExit(started.pid);
+    abandon(started);
     throw e;
   }
 }

@@ -4,7 +4,8 @@
  */
 import { CoreError } from "../errors.ts";
 import type { ExitStatus } from "../exit_status.ts";
-import type { ResourceUsage } from "../process_control.ts";
+import type { Reaped, ResourceUsage } from "../process_control.ts";
+import type { Supervision } from "../supervise/supervision.ts";
 
 /** The result of a finished child. */
 export interface Output {
@@ -12,7 +13,7 @@ export interface Output {
   readonly pid: number;
   /** `{ kind: "exited", code }` or `{ kind: "signaled", signal, signalName }`. */
   readonly status: ExitStatus;
-  /** True when the child exited with code 0. */
+  /** True when the child exited with code 0 and was not stopped by the timeout. */
   readonly success: boolean;
   /** Captured stdout (empty unless `stdout: "capture"`). */
   readonly stdout: Uint8Array;
@@ -75,4 +76,47 @@ export class AbortedError extends CoreError {
     });
     this.output = output;
   }
+}
+
+/** What a driver hands to {@linkcode finishOutput} once the child is reaped and its pipes closed. */
+export interface FinishedRun {
+  readonly pid: number;
+  readonly reaped: Reaped;
+  readonly stdout: Uint8Array;
+  readonly stderr: Uint8Array;
+  readonly durationMs: number;
+  readonly supervision: Supervision;
+  readonly maxOutput: number;
+  /** Bytes read past `maxOutput` and dropped. */
+  readonly droppedBytes: number;
+  /** The AbortSignal's reason, for an aborted run. */
+  readonly abortReason?: unknown;
+  /** A failure feeding stdin (other than the child closing it). */
+  readonly feedError?: CoreError | null;
+}
+
+/**
+ * The one `Output` builder of every entry point: the result, or the error the run ends with,
+ * in this order: a callback's own error, a stdin feed error, {@linkcode AbortedError},
+ * {@linkcode OutputOverflowError}.
+ */
+export function finishOutput(run: FinishedRun): Output {
+  const { status, rusage } = run.reaped;
+  const sup = run.supervision;
+  const output: Output = {
+    pid: run.pid,
+    status,
+    success: status.kind === "exited" && status.code === 0 && !sup.timedOut,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    timedOut: sup.timedOut,
+    stdoutEarlyExited: sup.earlyExited,
+    durationMs: run.durationMs,
+    rusage,
+  };
+  if (sup.callbackError) throw sup.callbackError.error;
+  if (run.feedError) throw run.feedError;
+  if (sup.aborted) throw new AbortedError(output, run.abortReason);
+  if (run.droppedBytes > 0) throw new OutputOverflowError(output, run.maxOutput, run.droppedBytes);
+  return output;
 }

@@ -1,5 +1,6 @@
 /**
- * `runSync`: spawn, drain and reap one child on the calling thread with one epoll loop.
+ * `runSync`: spawn, drain and reap one child on the calling thread with one epoll loop: the
+ * synchronous driver of {@linkcode Supervision}, which decides every stop.
  * @module
  */
 import { OutputBudget, StdinFeeder, StreamCapture } from "../drain.ts";
@@ -10,7 +11,13 @@ import { openPidfd, reap, type Reaped, sendSignal } from "../process_control.ts"
 import { Epoll } from "../reactor.ts";
 import { TimerFd } from "../timer_fd.ts";
 import type { SpawnOptions } from "./options.ts";
-import { type Output, OutputOverflowError } from "./output.ts";
+import {
+  cancelEscalation,
+  type StopSignal,
+  Supervision,
+  type SupervisionPort,
+} from "../supervise/supervision.ts";
+import { finishOutput, type Output } from "./output.ts";
 import type { SpawnPlan } from "./plan.ts";
 import { startChild } from "./start.ts";
 import type { ChildStdio } from "./stdio.ts";
@@ -56,15 +63,16 @@ const TOKEN_STDOUT = 1;
 const TOKEN_STDERR = 2;
 const TOKEN_PIDFD = 3;
 const TOKEN_DEADLINE = 4;
-/** Without a pidfd, how often a child with no open pipes is polled for its exit. */
+/** Without a pidfd, how often a child that must be watched for its exit is polled. */
 const POLL_MS = 1;
 
-/** One child being drained on this thread. */
-class SyncRun {
+/** One child being drained on this thread: the sync driver of its {@linkcode Supervision}. */
+class SyncRun implements SupervisionPort {
   readonly #pid: number;
   readonly #plan: SpawnPlan;
   readonly #stdio: ChildStdio;
   readonly #started: number;
+  readonly #sup: Supervision;
   /** Created only when there is something to watch: a null-stdio child needs no epoll. */
   #epoll: Epoll | null = null;
   readonly #budget: OutputBudget;
@@ -73,13 +81,10 @@ class SyncRun {
   readonly #feeder: StdinFeeder | null;
   readonly #group: boolean;
   #pidfd = -1;
+  #pidfdTried = false;
   /** Wakes the loop at the timeout to the µs (epoll_wait alone counts whole ms). */
   #deadlineTimer: TimerFd | null = null;
   #reaped: Reaped | null = null;
-  #timedOut = false;
-  #earlyExited = false;
-  /** A kill was started (timeout or early exit): stop waiting for grandchildren's EOF. */
-  #cancelling = false;
   #killAt = Infinity;
 
   constructor(pid: number, plan: SpawnPlan, stdio: ChildStdio, started: number) {
@@ -92,11 +97,16 @@ class SyncRun {
     this.#err = new StreamCapture(this.#budget);
     this.#feeder = plan.stdin instanceof Uint8Array ? new StdinFeeder(plan.stdin) : null;
     this.#group = plan.pgroup !== "none";
+    this.#sup = new Supervision({
+      group: this.#group,
+      escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
+      afterEarlyExit: plan.afterEarlyExit,
+    }, this);
   }
 
   drainAndReap(): Output {
     const stdio = this.#stdio;
-    if (stdio.stdin >= 0 && this.#feeder!.done) this.#closeStdin();
+    if (stdio.stdin >= 0 && this.#feeder!.done) this.closeStdin();
     if (stdio.stdin < 0 && stdio.stdout < 0 && stdio.stderr < 0 && !this.#needsExitWakeup()) {
       this.#setReaped(reap(this.#pid, true)); // nothing to drain, no timer: just wait
       return this.#finish();
@@ -112,32 +122,24 @@ class SyncRun {
       this.#deadlineTimer?.armIn(deadline - performance.now());
       if (this.#deadlineTimer) epoll.add(this.#deadlineTimer.fd, "read", TOKEN_DEADLINE);
     }
-    if (this.#needsExitWakeup()) {
-      this.#pidfd = openPidfd(this.#pid, hostPlatform());
-      if (this.#pidfd >= 0) epoll.add(this.#pidfd, "read", TOKEN_PIDFD);
-    }
 
     for (;;) {
       const outputsOpen = stdio.stdout >= 0 || stdio.stderr >= 0;
       if (this.#reaped) {
-        this.#closeStdin();
         if (!outputsOpen) break;
-        if (this.#cancelling) {
-          this.#drainWhatIsBuffered();
-          break;
-        }
       } else if (!outputsOpen && stdio.stdin < 0 && !this.#needsExitWakeup()) {
         this.#setReaped(reap(this.#pid, true));
         continue;
       }
+      if (!this.#reaped && !this.#pidfdTried && this.#needsExitWakeup()) this.#watchExit();
 
       const now = performance.now();
       let timeout = -1;
-      if (!this.#timedOut && deadline !== Infinity && !this.#deadlineTimer) {
+      if (!this.#sup.timedOut && deadline !== Infinity && !this.#deadlineTimer) {
         timeout = msUntil(deadline, now);
       }
       if (this.#killAt !== Infinity) timeout = minTimeout(timeout, msUntil(this.#killAt, now));
-      if (!this.#reaped && this.#pidfd < 0 && (!outputsOpen || this.#cancelling)) {
+      if (!this.#reaped && this.#pidfd < 0 && (!outputsOpen || this.#sup.stopping)) {
         timeout = minTimeout(timeout, POLL_MS);
       }
 
@@ -156,14 +158,22 @@ class SyncRun {
   }
 
   /**
-   * Whether the loop must wake when the child exits while a timer is pending (a timeout or a
-   * SIGTERM→SIGKILL grace). Otherwise pipes EOF on exit and a blocking wait4 is cheapest.
+   * Whether the loop must wake when the child exits: a timer is pending (a timeout or a grace),
+   * or a stop began (survivors may hold the pipes). Otherwise pipes EOF on exit and a blocking
+   * wait4 is cheapest.
    */
   #needsExitWakeup(): boolean {
-    if (this.#plan.timeoutMs !== null && !this.#timedOut) return true;
-    if (this.#killAt !== Infinity) return true;
+    if (this.#plan.timeoutMs !== null && !this.#sup.timedOut) return true;
+    if (this.#killAt !== Infinity || this.#sup.stopping) return true;
     return this.#plan.earlyExit !== null && this.#plan.afterEarlyExit === "kill" &&
       this.#plan.cancel === "graceful";
+  }
+
+  /** A pidfd in the loop, where the platform allows one; else the loop polls. */
+  #watchExit(): void {
+    this.#pidfdTried = true;
+    this.#pidfd = openPidfd(this.#pid, hostPlatform());
+    if (this.#pidfd >= 0) this.#epoll!.add(this.#pidfd, "read", TOKEN_PIDFD);
   }
 
   /** The deadline timer fired: take it out of the loop; returns the deadline as "now". */
@@ -193,49 +203,79 @@ class SyncRun {
   }
 
   #finish(): Output {
-    const reaped = this.#reaped!;
-    const output: Output = {
+    return finishOutput({
       pid: this.#pid,
-      status: reaped.status,
-      success: reaped.status.kind === "exited" && reaped.status.code === 0,
+      reaped: this.#reaped!,
       stdout: this.#out.bytes(),
       stderr: this.#err.bytes(),
-      timedOut: this.#timedOut,
-      stdoutEarlyExited: this.#earlyExited,
       durationMs: performance.now() - this.#started,
-      rusage: reaped.rusage,
-    };
-    if (this.#budget.overflowed) {
-      throw new OutputOverflowError(output, this.#plan.maxOutput, this.#budget.dropped);
-    }
-    return output;
+      supervision: this.#sup,
+      maxOutput: this.#plan.maxOutput,
+      droppedBytes: this.#budget.dropped,
+    });
   }
 
   #setReaped(reaped: Reaped | null): void {
     if (!reaped) return;
     this.#reaped = reaped;
+    this.#killAt = Infinity;
     this.#closePidfd(); // an exited pidfd stays readable: keep it out of the loop
-    // The leader is gone; members of its group that outlived the cancel would be orphans.
-    if (this.#cancelling && this.#group) this.#signal("SIGKILL");
+    this.#sup.reaped();
   }
 
   #readOutput(stream: "stdout" | "stderr"): void {
     const fd = this.#stdio[stream];
     if (fd < 0) return;
     const capture = stream === "stdout" ? this.#out : this.#err;
-    const earlyExit = this.#plan.earlyExit;
-    const result = capture.readOnce(fd, stream === "stdout" && earlyExit !== null);
+    const earlyExit = stream === "stdout" ? this.#plan.earlyExit : null;
+    const result = capture.readOnce(fd, earlyExit !== null);
     if (result === "again") return;
     if (result.n === 0) return this.#closeOutput(stream);
-    if (stream === "stdout" && earlyExit && earlyExit(result.chunk)) {
-      this.#earlyExited = true;
-      this.#closeOutput("stdout");
-      if (this.#plan.afterEarlyExit === "kill" && !this.#reaped) this.#beginCancel();
+    if (!earlyExit || this.#sup.callbackError) return;
+    let enough: boolean;
+    try {
+      enough = earlyExit(result.chunk);
+    } catch (e) {
+      return this.#sup.callbackFailed(e);
+    }
+    if (enough && !this.#sup.earlyExited) this.#sup.earlyExit();
+  }
+
+  #feedStdin(): void {
+    const fd = this.#stdio.stdin;
+    if (fd < 0) return;
+    const result = this.#feeder!.writeOnce(fd);
+    if (result === "done" || result === "childClosed") this.closeStdin();
+  }
+
+  #checkDeadlines(now: number, deadline: number): void {
+    if (!this.#sup.timedOut && now >= deadline) this.#sup.timeout();
+    if (now >= this.#killAt) {
+      this.#killAt = Infinity;
+      this.#sup.graceOver();
     }
   }
 
-  /** After a kill, take what the pipes already hold without waiting for grandchildren. */
-  #drainWhatIsBuffered(): void {
+  // SupervisionPort: what the supervisor asks of this driver.
+
+  /** @internal */
+  signal(name: StopSignal | "SIGCONT", group: boolean): void {
+    if (!group && this.#reaped) return;
+    sendSignal(this.#pid, libc().abi.kernel.common.signals[name], group);
+  }
+
+  /** @internal */
+  armGrace(ms: number): void {
+    this.#killAt = performance.now() + ms;
+  }
+
+  /** @internal */
+  closeStdout(): void {
+    this.#closeOutput("stdout");
+  }
+
+  /** @internal Takes what the pipes already hold without waiting for grandchildren. */
+  cutPipes(): void {
     for (const stream of ["stdout", "stderr"] as const) {
       while (this.#stdio[stream] >= 0) {
         const capture = stream === "stdout" ? this.#out : this.#err;
@@ -245,48 +285,17 @@ class SyncRun {
     }
   }
 
-  #feedStdin(): void {
-    const fd = this.#stdio.stdin;
-    if (fd < 0) return;
-    const result = this.#feeder!.writeOnce(fd);
-    if (result === "done" || result === "childClosed") this.#closeStdin();
-  }
-
-  #checkDeadlines(now: number, deadline: number): void {
-    if (!this.#timedOut && now >= deadline) {
-      this.#timedOut = true;
-      if (!this.#reaped) this.#beginCancel();
-    }
-    if (now >= this.#killAt) {
-      this.#killAt = Infinity;
-      if (!this.#reaped) this.#signal("SIGKILL");
-    }
-  }
-
-  /** Starts the cancel policy: SIGKILL now, or SIGTERM now and SIGKILL after the grace. */
-  #beginCancel(): void {
-    this.#cancelling = true;
-    if (this.#plan.cancel === "graceful") {
-      this.#signal("SIGTERM");
-      this.#killAt = performance.now() + this.#plan.killGraceMs;
-    } else {
-      this.#signal("SIGKILL");
-    }
-  }
-
-  #signal(name: "SIGTERM" | "SIGKILL"): void {
-    sendSignal(this.#pid, libc().abi.kernel.common.signals[name], this.#group);
-  }
-
-  #closeOutput(stream: "stdout" | "stderr"): void {
-    closeFd(this.#stdio[stream]); // closing removes it from the epoll set
-    this.#stdio[stream] = -1;
-  }
-
-  #closeStdin(): void {
+  /** @internal */
+  closeStdin(): void {
     if (this.#stdio.stdin < 0) return;
     closeFd(this.#stdio.stdin);
     this.#stdio.stdin = -1;
+  }
+
+  #closeOutput(stream: "stdout" | "stderr"): void {
+    if (this.#stdio[stream] < 0) return;
+    closeFd(this.#stdio[stream]); // closing removes it from the epoll set
+    this.#stdio[stream] = -1;
   }
 
   #closePidfd(): void {

@@ -3,7 +3,9 @@
  * keep only the parent's pipe ends. Whatever fails, nothing is left open.
  * @module
  */
+import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
+import { reap, sendSignal } from "../process_control.ts";
 import { chooseBackend } from "./backend.ts";
 import { hostPosixSpawnCaps } from "./capabilities.ts";
 import { helperSpawn, helperSpawnOnThread } from "./helper_spawn.ts";
@@ -68,6 +70,20 @@ export function startChildOnThread(
       release();
     }
   });
+}
+
+/**
+ * Undoes a start whose supervision could not begin: SIGKILL (to the group it leads, if any),
+ * a blocking reap, and every parent fd closed. The one way a half-started child is dropped.
+ */
+export function abandon(started: Started): void {
+  try {
+    const { SIGKILL } = libc().abi.kernel.common.signals;
+    sendSignal(started.pid, SIGKILL, started.plan.pgroup !== "none");
+    reap(started.pid, true);
+  } finally {
+    started.stdio.closeAll();
+  }
 }
 
 /** Options → plan: validated, backend chosen, program resolved; nothing is opened yet. */
