@@ -4,7 +4,9 @@
  * that kill the root command's whole process group rather than only the `su` client.
  * @module
  */
+import { afterDelay, type CancelDeadline } from "../ffi/async/deadline.ts";
 import { spawn } from "../ffi/async/spawn.ts";
+import { Supervision } from "../ffi/supervise/supervision.ts";
 import { CoreError, invalidArgument } from "../ffi/errors.ts";
 import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
 import { type ExitStatus, signaledBy } from "../ffi/exit_status.ts";
@@ -170,45 +172,61 @@ async function supervise(
     maxOutput: options.maxOutput,
   });
   const report = () => parseRootReport(readText(statusFile));
-  let cancelled = null as "timeout" | "abort" | null;
+  // The root command is not our child: the same supervision rules, with signals sent through a
+  // second su and the su client's exit as the reap.
   let lastSignal = null as "SIGTERM" | "SIGKILL" | null;
-  const cancel = async (why: "timeout" | "abort") => {
-    if (cancelled) return;
-    cancelled = why;
-    lastSignal = "SIGTERM";
-    await killRoot(su, report(), "TERM");
-    const exited = await within(child.status, options.killGraceMs ?? 2000);
-    if (exited && report().exitCode !== null) return;
-    lastSignal = "SIGKILL";
-    await killRoot(su, report(), "KILL");
-    child.killGroup("SIGKILL");
-  };
-  let cancelling: Promise<void> | null = null;
-  const startCancel = (why: "timeout" | "abort") => cancelling ??= cancel(why);
-  const timer = options.timeoutMs === undefined
+  const kills: Promise<void>[] = [];
+  let cancelGrace: CancelDeadline | undefined;
+  const sup: Supervision = new Supervision({
+    group: true,
+    escalation: { first: "SIGTERM", graceMs: options.killGraceMs ?? 2000 },
+    afterEarlyExit: "wait",
+  }, {
+    signal: (name) => {
+      if (name === "SIGCONT") return;
+      const kill = name === "SIGKILL" ? "SIGKILL" : "SIGTERM";
+      if (kill === "SIGKILL" && lastSignal === "SIGKILL") return;
+      lastSignal = kill;
+      kills.push(
+        killRoot(su, report(), kill === "SIGKILL" ? "KILL" : "TERM").then(() => {
+          if (kill === "SIGKILL") child.killGroup("SIGKILL");
+        }),
+      );
+    },
+    armGrace: (ms) => cancelGrace = afterDelay(ms, () => sup.graceOver()),
+    closeStdout: () => {},
+    cutPipes: () => {},
+    closeStdin: () => {},
+  });
+  const cancelTimeout = options.timeoutMs === undefined
     ? undefined
-    : setTimeout(() => startCancel("timeout"), options.timeoutMs);
-  const onAbort = () => startCancel("abort");
+    : afterDelay(options.timeoutMs, () => sup.timeout());
+  const onAbort = () => sup.abort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
+  child.status.then(() => {
+    cancelGrace?.();
+    sup.reaped();
+  }, () => {});
   try {
     const out = await child.output();
     const seen = report();
     return {
       status: rootStatus(seen, out.status, lastSignal),
-      success: seen.exitCode === 0,
+      success: seen.exitCode === 0 && !sup.timedOut,
       stdout: out.stdout,
       stderr: out.stderr,
-      timedOut: cancelled === "timeout",
-      aborted: cancelled === "abort",
+      timedOut: sup.timedOut,
+      aborted: sup.aborted,
       root: seen.pid === null ? null : { pid: seen.pid, pgid: seen.pgid! },
       suStatus: out.status,
       durationMs: performance.now() - started,
     };
   } finally {
-    clearTimeout(timer);
+    cancelTimeout?.();
+    cancelGrace?.();
     options.signal?.removeEventListener("abort", onAbort);
-    await cancelling; // its kill children are reaped before we return
+    await Promise.all(kills); // the kill children are reaped before we return
   }
 }
 
@@ -248,16 +266,5 @@ function readText(path: string): string {
     return Deno.readTextFileSync(path);
   } catch {
     return "";
-  }
-}
-
-/** Whether `promise` settles within `ms`; the timer never outlives the answer. */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
-  try {
-    return await Promise.race([promise.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -39,6 +39,8 @@ export interface CoreErrorDetails {
   errno?: number;
   /** Anything the caller may still want, e.g. the partial output of an overflowing child. */
   cause?: unknown;
+  /** The file the failure was about: the program or the cwd (as CPython's `filename`). */
+  path?: string;
 }
 
 /**
@@ -61,6 +63,8 @@ export class CoreError extends Error {
   readonly op: string;
   /** The OS error number, when there is one. */
   readonly errno?: number;
+  /** The program or directory the failure was about, when there is one. */
+  readonly path?: string;
 
   /** Builds an error; prefer {@linkcode invalidArgument} and {@linkcode sysError}. */
   constructor(code: CoreErrorCode, op: string, message: string, details: CoreErrorDetails = {}) {
@@ -69,6 +73,7 @@ export class CoreError extends Error {
     this.code = code;
     this.op = op;
     if (details.errno !== undefined) this.errno = details.errno;
+    if (details.path !== undefined) this.path = details.path;
   }
 }
 
@@ -87,9 +92,9 @@ export function invalidArgument(op: string, problem: string, fix: string): CoreE
 }
 
 /** A `CoreError` for a failed system call, coded by its errno. */
-export function sysError(op: string, errno: number, hint = ""): CoreError {
+export function sysError(op: string, errno: number, hint = "", path?: string): CoreError {
   const what = `failed with ${errnoName(errno)} (errno ${errno})`;
-  return new CoreError(errnoName(errno), op, hint ? `${what}; ${hint}` : what, { errno });
+  return new CoreError(errnoName(errno), op, hint ? `${what}; ${hint}` : what, { errno, path });
 }
 
 /**

@@ -9,6 +9,9 @@ import { devNullFd } from "../ffi/fds.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { vforkStack } from "../ffi/native/stack.ts";
 import { vforkSharesMemory } from "../ffi/spawn/helper_spawn.ts";
+import { childPids, openFds } from "./_proc.ts";
+
+export { childPids, openFds };
 
 Deno.test.sanitizer({ ops: true, resources: true });
 // libc, the native helper, the vfork stack and the shared /dev/null fd stay for the life of
@@ -17,33 +20,6 @@ hostPlatform();
 devNullFd();
 nativeHelper();
 vforkStack();
-
-/** The fds this process has open (the scan's own handle excluded). */
-export function openFds(): number[] {
-  const out: number[] = [];
-  for (const e of Deno.readDirSync("/proc/self/fd")) out.push(Number(e.name));
-  // The directory handle used for the scan is already closed: drop the number that no longer resolves.
-  return out.filter((fd) => {
-    try {
-      Deno.readLinkSync(`/proc/self/fd/${fd}`);
-      return true;
-    } catch {
-      return false;
-    }
-  }).sort((a, b) => a - b);
-}
-
-/** Pids of this process's children, zombies included, from /proc/self/task/<tid>/children. */
-export function childPids(): number[] {
-  const out: number[] = [];
-  for (const task of Deno.readDirSync("/proc/self/task")) {
-    try {
-      const text = Deno.readTextFileSync(`/proc/self/task/${task.name}/children`).trim();
-      if (text) out.push(...text.split(/\s+/).map(Number));
-    } catch { /* thread ended during the scan */ }
-  }
-  return out.sort((a, b) => a - b);
-}
 
 /** Whether `pid` exists (zombie or alive). */
 export function pidExists(pid: number): boolean {

@@ -168,7 +168,9 @@ export class Child implements AsyncDisposable {
    * console.log(await child.stop({ signal: "SIGINT", graceMs: 500 })); // { kind: "signaled", … }
    * ```
    */
-  stop(options: { signal?: StopSignal; graceMs?: number } = {}): Promise<ExitStatus> {
+  stop(
+    options: { signal?: "SIGTERM" | "SIGINT" | "SIGKILL"; graceMs?: number } = {},
+  ): Promise<ExitStatus> {
     const first = options.signal ?? "SIGTERM";
     if (!["SIGTERM", "SIGINT", "SIGKILL"].includes(first)) {
       throw invalidArgument("stop", `signal must be SIGTERM, SIGINT or SIGKILL, not ${first}`, "");

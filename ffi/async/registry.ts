@@ -231,14 +231,11 @@ export class ProcessRegistry implements AsyncDisposable {
     const tagged = [...this.#entries.values()].filter((e) =>
       e.tag === tag && e.status === "running"
     );
-    for (const entry of tagged) this.#signal(entry, "SIGINT");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const all = Promise.all(tagged.map((e) => e.done));
-    const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, this.#cancelGraceMs));
-    await Promise.race([all, grace]);
-    clearTimeout(timer);
-    for (const entry of tagged) if (entry.status === "running") this.#signal(entry, "SIGKILL");
-    await all;
+    for (const entry of tagged) {
+      entry.killedByUs = true;
+      entry.child.stop({ signal: "SIGINT", graceMs: this.#cancelGraceMs }).catch(() => {});
+    }
+    await Promise.all(tagged.map((e) => e.done));
     return tagged.length;
   }
 

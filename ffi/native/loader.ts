@@ -3,7 +3,7 @@
  *
  * Order: `CORESHIFT_NATIVE=/path/lib.so` (a self-built helper, the user's choice); else the
  * prebuilt file for this arch, whose SHA-256 must equal the one in prebuilt/hashes.ts before
- * dlopen (next to this module when imported from disk, or fetched into the cache by
+ * dlopen (the bytes hashed are the bytes loaded: one fd serves both) (next to this module when imported from disk, or fetched into the cache by
  * {@linkcode prepareNativeHelper} when imported over https); else, on an arch with no prebuilt
  * file, a build from child_setup.c with `cc`; else a `NativeHelperUnavailable` error that says
  * which of these to do.
@@ -13,7 +13,10 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HELPER_REQUEST_LP64 } from "../abi/helper_request.ts";
-import { CoreError } from "../errors.ts";
+import { cString } from "../cstrings.ts";
+import { CoreError, errnoName, sysError } from "../errors.ts";
+import { closeFd } from "../fds.ts";
+import { libc } from "../libc.ts";
 import { cacheDir, writeAtomic } from "./cache.ts";
 import { compileHelper, HELPER_FILE } from "./compile.ts";
 import { PREBUILT_SHA256 } from "./prebuilt/hashes.ts";
@@ -53,20 +56,36 @@ let loaded: NativeHelper | CoreError | undefined;
 
 /** The helper, loading it on first use. Throws `NativeHelperUnavailable` with the fix. */
 export function nativeHelper(): NativeHelper {
-  loaded ??= tryLoad();
-  if (loaded instanceof CoreError) throw loaded;
-  return loaded;
+  const helper = loadOnce();
+  if (helper instanceof CoreError) throw helper;
+  return helper;
 }
 
 /** The helper, or the `NativeHelperUnavailable` error that says why it cannot load here. */
 export function nativeHelperStatus(): NativeHelper | CoreError {
-  return loaded ??= tryLoad();
+  return loadOnce();
 }
 
-/** The helper, or null where it cannot be loaded (the default backend then is posix_spawn). */
+/**
+ * The helper, or null where it cannot be loaded (the default backend then is posix_spawn).
+ * Out of fds is not "cannot be loaded": that throws, and the next call tries again.
+ */
 export function nativeHelperIfAvailable(): NativeHelper | null {
-  loaded ??= tryLoad();
-  return loaded instanceof CoreError ? null : loaded;
+  const helper = loadOnce();
+  if (helper instanceof CoreError && isOutOfFds(helper)) throw helper;
+  return helper instanceof CoreError ? null : helper;
+}
+
+/** Loads once; a failure for want of fds is returned but not kept, so a later call retries. */
+function loadOnce(): NativeHelper | CoreError {
+  if (loaded) return loaded;
+  const result = tryLoad();
+  if (!(result instanceof CoreError && isOutOfFds(result))) loaded = result;
+  return result;
+}
+
+function isOutOfFds(e: CoreError): boolean {
+  return e.code === "EMFILE" || e.code === "ENFILE";
 }
 
 /**
@@ -115,7 +134,7 @@ function tryLoad(): NativeHelper | CoreError {
 
 function load(): NativeHelper {
   const fromEnv = Deno.env.get("CORESHIFT_NATIVE");
-  if (fromEnv) return open(fromEnv, sha256(Deno.readFileSync(fromEnv)), "env");
+  if (fromEnv) return openHashed(fromEnv, null, "env");
   const arch = Deno.build.arch;
   const expected = PREBUILT_SHA256[arch];
   if (!expected) return buildFromSource(arch, "cc");
@@ -129,18 +148,66 @@ function load(): NativeHelper {
  * refused).
  */
 export function openVerified(path: string, expected: string): NativeHelper {
-  let bytes: Uint8Array;
-  try {
-    bytes = Deno.readFileSync(path);
-  } catch {
+  return openHashed(path, expected, "prebuilt");
+}
+
+/**
+ * Opens `path` once, hashes the bytes read through that fd, and loads that same file through
+ * `/proc/self/fd/N`: a file swapped in at `path` after the hash is never what gets loaded.
+ * With `expected`, a different hash is refused.
+ */
+function openHashed(
+  path: string,
+  expected: string | null,
+  origin: NativeHelper["origin"],
+): NativeHelper {
+  const c = libc();
+  const { O_RDONLY, O_CLOEXEC } = c.abi.kernel.open;
+  const fd = c.symbols.open(cString(new TextEncoder().encode(path)), O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) {
+    const errno = c.errno();
+    const { EMFILE, ENFILE } = c.abi.kernel.common.errno;
+    if (errno === EMFILE || errno === ENFILE) {
+      throw sysError("load native helper", errno, "the process is out of fds (ulimit -n)", path);
+    }
     throw unavailable(
-      `${path} is missing; when coreshift is imported over https, call await prepareNativeHelper() ` +
-        "once, or set CORESHIFT_NATIVE to a helper you built",
+      `${path} is missing (${errnoName(errno)}); when coreshift is imported over https, call ` +
+        "await prepareNativeHelper() once, or set CORESHIFT_NATIVE to a helper you built",
     );
   }
-  const got = sha256(bytes);
-  if (got !== expected) throw tampered(path, expected, got);
-  return open(path, got, "prebuilt");
+  try {
+    const got = sha256(readAll(fd, path));
+    if (expected !== null && got !== expected) throw tampered(path, expected, got);
+    return open(`/proc/self/fd/${fd}`, got, origin, path);
+  } finally {
+    closeFd(fd); // the loaded mapping keeps its own reference to the file
+  }
+}
+
+/** Everything `fd` holds, read to EOF. */
+function readAll(fd: number, path: string): Uint8Array {
+  const c = libc();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = Number(c.symbols.read(fd, chunk, BigInt(chunk.length)));
+    if (n === 0) break;
+    if (n < 0) {
+      const errno = c.errno();
+      if (errno === c.abi.kernel.common.errno.EINTR) continue;
+      throw unavailable(`reading ${path} failed with ${errnoName(errno)}`);
+    }
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
 }
 
 /**
@@ -171,13 +238,19 @@ export function buildFromSource(arch: string, compiler: string): NativeHelper {
     }
     Deno.renameSync(tmp, out);
   }
-  return open(out, fileSha256(out)!, "built");
+  return openHashed(out, null, "built");
 }
 
-function open(path: string, hash: string, origin: NativeHelper["origin"]): NativeHelper {
+/** dlopens `loadPath` (the `/proc/self/fd` name of `path`) and checks its request version. */
+function open(
+  loadPath: string,
+  hash: string,
+  origin: NativeHelper["origin"],
+  path: string,
+): NativeHelper {
   let lib: Deno.DynamicLibrary<typeof SYMBOLS>;
   try {
-    lib = Deno.dlopen(path, SYMBOLS);
+    lib = Deno.dlopen(loadPath, SYMBOLS);
   } catch (e) {
     throw unavailable(`dlopen ${path} failed: ${(e as Error).message}`);
   }

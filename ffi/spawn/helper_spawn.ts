@@ -106,10 +106,12 @@ class ChildReport {
   readonly #c: Libc;
   readonly #req: HelperRequest;
   readonly #pipe: [number, number] | null;
+  readonly #plan: SpawnPlan;
 
-  constructor(c: Libc, req: HelperRequest, vfork: boolean) {
+  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: SpawnPlan) {
     this.#c = c;
     this.#req = req;
+    this.#plan = plan;
     this.#pipe = vfork && vforkSharesMemory() ? null : cloexecPipe("child error pipe");
     req.i32("errorFd", this.#pipe ? this.#pipe[1] : -1);
   }
@@ -117,12 +119,13 @@ class ChildReport {
   /** After the helper returned `pid`: the pid, or the child's failure thrown as a CoreError. */
   read(pid: number): number {
     if (!this.#pipe) {
-      return finish(this.#c, pid, this.#req.readI32("errErrno"), this.#req.readI32("errStep"));
+      const [errno, step] = [this.#req.readI32("errErrno"), this.#req.readI32("errStep")];
+      return finish(this.#c, pid, errno, step, this.#plan);
     }
     closeFd(this.#pipe[1]); // ours must go, or the read below never sees EOF
     try {
       const report = pid > 0 ? readReport(this.#c, this.#pipe[0]) : [0, 0];
-      return finish(this.#c, pid, report[0], report[1]);
+      return finish(this.#c, pid, report[0], report[1], this.#plan);
     } finally {
       closeFd(this.#pipe[0]);
     }
@@ -149,7 +152,7 @@ export function helperSpawn(
   const { req } = built;
   const vfork = plan.backend === "vfork";
   if (vfork) withStack(req, vforkStack());
-  const report = new ChildReport(c, req, vfork);
+  const report = new ChildReport(c, req, vfork, plan);
   let pid: number;
   try {
     pid = helper.spawn(req.bytes);
@@ -178,7 +181,7 @@ export async function helperSpawnOnThread(
   const vfork = plan.backend === "vfork";
   const stack = vfork ? acquireStack() : null;
   if (stack) withStack(built.req, stack);
-  const report = new ChildReport(c, built.req, vfork);
+  const report = new ChildReport(c, built.req, vfork, plan);
   let pid: number;
   try {
     pid = await helper.spawnOnThread(built.req.bytes);
@@ -223,7 +226,7 @@ function withStack(req: HelperRequest, stack: VforkStack): void {
   req.u64("stack", stack.low).u64("stackSize", BigInt(stack.size));
 }
 
-function finish(c: Libc, pid: number, errno: number, step: number): number {
+function finish(c: Libc, pid: number, errno: number, step: number, plan: SpawnPlan): number {
   if (pid < 0) {
     throw sysError(
       "clone",
@@ -233,17 +236,34 @@ function finish(c: Libc, pid: number, errno: number, step: number): number {
   }
   if (step === 0) return pid;
   reap(pid, true); // the child exited 127 after reporting
-  throw childSetupError(errno, step);
+  throw childSetupError(errno, step, stepSubject(step, plan));
 }
 
-/** The CoreError for a failed child step: code is the errno name, op the step. */
-export function childSetupError(errno: number, step: number): CoreError {
+const decoder = new TextDecoder();
+
+/** The path a failed step was about: the cwd for chdir, the program for execve. */
+function stepSubject(step: number, plan: SpawnPlan): string | undefined {
+  const op = CHILD_STEPS[step];
+  if (op === "child chdir" && plan.cwd) return decoder.decode(plan.cwd);
+  if (op === "child execve") return decoder.decode(plan.path.subarray(0, plan.path.indexOf(0)));
+  return undefined;
+}
+
+/**
+ * The CoreError for a failed child step: code is the errno name, op the step, and `path` the
+ * cwd or program the step was about, named in the message as well.
+ */
+export function childSetupError(errno: number, step: number, path?: string): CoreError {
   const op = CHILD_STEPS[step] ?? `child step ${step}`;
   const code = errnoName(errno);
   const hint = CHILD_STEP_HINTS[`${step}:${code}`];
-  return new CoreError(code, op, `failed with ${code} (errno ${errno})${hint ? `; ${hint}` : ""}`, {
-    errno,
-  });
+  const about = path === undefined ? "" : ` for ${JSON.stringify(path)}`;
+  return new CoreError(
+    code,
+    op,
+    `failed with ${code} (errno ${errno})${about}${hint ? `; ${hint}` : ""}`,
+    { errno, path },
+  );
 }
 
 /** Blocks until exec closes the pipe (EOF: success) or the child reports `{errno, step}`. */

@@ -97,7 +97,13 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
 function assertDirectory(cwd: Uint8Array): void {
   const errno = directoryErrno(cString(cwd));
   if (errno !== 0) {
-    throw sysError("validate cwd", errno, `cwd "${decoder.decode(cwd)}" is not a usable directory`);
+    const path = decoder.decode(cwd);
+    throw sysError(
+      "validate cwd",
+      errno,
+      `cwd ${JSON.stringify(path)} is not a usable directory`,
+      path,
+    );
   }
 }
 

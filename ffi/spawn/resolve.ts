@@ -50,7 +50,7 @@ export function resolveProgram(
     "resolve program",
     `"${decoder.decode(program)}" not found in PATH (${decoder.decode(pathVar)}); ` +
       "install it, fix PATH, or pass an absolute path",
-    { errno: libc().abi.kernel.common.errno.ENOENT },
+    { errno: libc().abi.kernel.common.errno.ENOENT, path: decoder.decode(program) },
   );
 }
 
@@ -71,19 +71,15 @@ function probe(path: Uint8Array): Problem | undefined {
 }
 
 function problemError(path: Uint8Array, problem: Problem): CoreError {
-  const shown = `"${decoder.decode(path)}"`;
-  switch (problem.kind) {
-    case "directory":
-      return sysError("resolve program", problem.errno, `${shown} is a directory, not a program`);
-    case "notExecutable":
-      return sysError(
-        "resolve program",
-        problem.errno,
-        `${shown} is not executable by this user; chmod +x it or run it through its interpreter`,
-      );
-    case "missing":
-      return sysError("resolve program", problem.errno, `${shown} does not exist`);
-  }
+  const text = decoder.decode(path);
+  const shown = JSON.stringify(text);
+  const why = {
+    directory: `${shown} is a directory, not a program`,
+    notExecutable:
+      `${shown} is not executable by this user; chmod +x it or run it through its interpreter`,
+    missing: `${shown} does not exist`,
+  }[problem.kind];
+  return sysError("resolve program", problem.errno, why, text);
 }
 
 function join(dir: Uint8Array, name: Uint8Array): Uint8Array {

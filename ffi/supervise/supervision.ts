@@ -94,10 +94,11 @@ export class Supervision {
   /** The `earlyExit` callback returned true. */
   earlyExit(): void {
     this.earlyExited = true;
-    this.#port.closeStdout();
+    // Signal before closing: a writer that met the closed pipe first would die of SIGPIPE.
     if (this.#policy.afterEarlyExit === "kill" && !this.isReaped) {
       this.stop(this.#policy.escalation);
     }
+    this.#port.closeStdout();
   }
 
   /** A user callback threw: the child is killed at once and the run ends with `error`. */
