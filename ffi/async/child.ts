@@ -14,12 +14,7 @@ import { type Reaped, sendSignal } from "../process_control.ts";
 import { finishOutput, type Output } from "../spawn/output.ts";
 import type { SpawnPlan } from "../spawn/plan.ts";
 import type { Started } from "../spawn/start.ts";
-import {
-  cancelEscalation,
-  type StopSignal,
-  Supervision,
-  type SupervisionPort,
-} from "../supervise/supervision.ts";
+import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
 import { ChunkCapture } from "./capture.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
 import { settled } from "./fd_poller.ts";
