@@ -6,6 +6,7 @@
  */
 import { afterDelay, type CancelDeadline } from "../ffi/async/deadline.ts";
 import { spawn } from "../ffi/async/spawn.ts";
+import { AbortedError } from "../ffi/spawn/output.ts";
 import { Supervision } from "../ffi/supervise/supervision.ts";
 import { CoreError, invalidArgument } from "../ffi/errors.ts";
 import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
@@ -101,8 +102,6 @@ export interface RootOutput {
   readonly stderr: Uint8Array;
   /** The timeout fired and the root group was killed. */
   readonly timedOut: boolean;
-  /** The AbortSignal fired and the root group was killed. */
-  readonly aborted: boolean;
   /** The root shell's pid and group, or null when `su` never started it (refused, prompt). */
   readonly root: { readonly pid: number; readonly pgid: number } | null;
   /** How the `su` client itself ended (Magisk: 0 even after a kill). */
@@ -114,6 +113,8 @@ export interface RootOutput {
 /**
  * Runs `argv` as root through `su`.
  *
+ * @throws {AbortedError} when `signal` fired: the root group was killed, and the error's
+ *   `output` is the {@linkcode RootOutput}. *
  * @example
  * ```ts
  * import { runAsRoot } from "@coreshift/core/android";
@@ -211,17 +212,18 @@ async function supervise(
   try {
     const out = await child.output();
     const seen = report();
-    return {
+    const result: RootOutput = {
       status: rootStatus(seen, out.status, lastSignal),
       success: seen.exitCode === 0 && !sup.timedOut,
       stdout: out.stdout,
       stderr: out.stderr,
       timedOut: sup.timedOut,
-      aborted: sup.aborted,
       root: seen.pid === null ? null : { pid: seen.pid, pgid: seen.pgid! },
       suStatus: out.status,
       durationMs: performance.now() - started,
     };
+    if (sup.aborted) throw new AbortedError(result, options.signal?.reason);
+    return result;
   } finally {
     cancelTimeout?.();
     cancelGrace?.();

@@ -39,7 +39,8 @@ export function signalName(n: number): string {
 /** The number of a signal given by name or number; undefined when unknown. */
 export function signalNumber(signal: string | number): number | undefined {
   if (typeof signal === "number") {
-    return Number.isInteger(signal) && signal > 0 ? signal : undefined;
+    // 0 is the liveness check kill(2) defines: nothing is sent. 64 is SIGRTMAX on Linux.
+    return Number.isInteger(signal) && signal >= 0 && signal <= 64 ? signal : undefined;
   }
   return LINUX_COMMON.signals[signal];
 }

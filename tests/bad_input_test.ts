@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
-import type { SpawnOptions } from "../mod.ts";
+import {
+  CoreError,
+  ProcessRegistry,
+  type RegistryOptions,
+  runSync,
+  spawn,
+  type SpawnOptions,
+} from "../mod.ts";
 import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { BACKENDS, runWith } from "./_backends.ts";
 import { pretendAndroid } from "./_platforms.ts";
-import { assertCoreError, EMULATED_VFORK, spawnTest } from "./_harness.ts";
+import { assertCoreError, EMULATED_VFORK, spawnTest, text } from "./_harness.ts";
 
 const NUL = "a\0b";
 const dir = Deno.makeTempDirSync({ prefix: "coreshift-bad-" });
@@ -40,9 +47,7 @@ const CASES: Case[] = [
   ],
   ["negative timeout", { program: "true", timeoutMs: -1 }, "InvalidArgument", "timeoutMs"],
   ["NaN timeout", { program: "true", timeoutMs: NaN }, "InvalidArgument", "timeoutMs"],
-  ["infinite timeout", { program: "true", timeoutMs: Infinity }, "InvalidArgument", "timeoutMs"],
-  ["zero timeout", { program: "true", timeoutMs: 0 }, "InvalidArgument", "timeoutMs"],
-  ["zero maxOutput", { program: "true", maxOutput: 0 }, "InvalidArgument", "maxOutput"],
+  ["negative maxOutput", { program: "true", maxOutput: -1 }, "InvalidArgument", "maxOutput"],
   ["fractional maxOutput", { program: "true", maxOutput: 1.5 }, "InvalidArgument", "maxOutput"],
   ["negative kill grace", { program: "true", killGraceMs: -5 }, "InvalidArgument", "killGraceMs"],
   [
@@ -184,4 +189,69 @@ spawnTest(
 
 Deno.test("bad-input fixtures are removed", () => {
   Deno.removeSync(dir, { recursive: true });
+});
+
+spawnTest(
+  "validation holes: fd numbers past an int, a Map for env, registry typos and waits",
+  async () => {
+    assertCoreError(
+      () => runSync({ program: "true", fdPolicy: { allow: [2 ** 31] } }),
+      "InvalidArgument",
+    );
+    assertCoreError(
+      () =>
+        runSync({
+          program: "true",
+          env: new Map([["A", "1"]]) as unknown as Record<string, string>,
+        }),
+      "InvalidArgument",
+      "env",
+    );
+    assertCoreError(
+      () => new ProcessRegistry({ capcity: 5 } as unknown as RegistryOptions),
+      "InvalidArgument",
+    );
+    await using registry = new ProcessRegistry();
+    const h = registry.spawn({ program: "true" });
+    for (const bad of [-1, NaN]) {
+      await assert.rejects(
+        registry.wait(h, bad),
+        (e) => e instanceof CoreError && e.code === "InvalidArgument",
+      );
+    }
+    assert.equal((await registry.wait(h, Infinity)).status, "exited");
+  },
+);
+
+spawnTest(
+  "timeoutMs 0 and Infinity mean no timeout; maxOutput Infinity means no cap, 0 keeps nothing",
+  () => {
+    for (const timeoutMs of [0, Infinity]) {
+      const out = runSync({ program: "sh", args: ["-c", "sleep 0.05; echo done"], timeoutMs });
+      assert.equal(out.timedOut, false);
+      assert.equal(text(out.stdout), "done\n");
+    }
+    assertCoreError(() => runSync({ program: "true", timeoutMs: -1 }), "InvalidArgument");
+    assertCoreError(() => runSync({ program: "true", timeoutMs: NaN }), "InvalidArgument");
+    const big = runSync({
+      program: "head",
+      args: ["-c", String(3 * 1024 * 1024), "/dev/zero"],
+      maxOutput: Infinity,
+    });
+    assert.equal(big.stdout.length, 3 * 1024 * 1024);
+    assert.equal(runSync({ program: "true", maxOutput: 0 }).success, true);
+    assertCoreError(
+      () => runSync({ program: "echo", args: ["x"], maxOutput: 0 }),
+      "OutputOverflow",
+    );
+  },
+);
+
+spawnTest("kill(0) is the liveness check: true while running, false once reaped", async () => {
+  const child = spawn({ program: "sleep", args: ["5"] });
+  assert.equal(child.kill(0), true);
+  child.kill("SIGKILL");
+  await child.status;
+  assert.equal(child.kill(0), false);
+  await child.output();
 });

@@ -12,6 +12,7 @@ import {
   detectSu,
   parseRootReport,
   rootCommand,
+  type RootOutput,
   runAsRoot,
   shellCommand,
   shellQuote,
@@ -19,7 +20,7 @@ import {
   type SuFlavour,
   type SuInfo,
 } from "../android/mod.ts";
-import { runSync } from "../mod.ts";
+import { AbortedError, runSync } from "../mod.ts";
 import { alive, assertCoreError, eventually, spawnTest, text } from "./_harness.ts";
 
 const FAKES = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "fake_su");
@@ -246,8 +247,10 @@ spawnTest("runAsRoot: an AbortSignal cancels like a timeout", async () => {
     const controller = new AbortController();
     const running = runAsRoot(["sleep", "30"], { su, statusDir: dir, signal: controller.signal });
     setTimeout(() => controller.abort(), 200);
-    const out = await running;
-    assert.ok(out.aborted);
+    const error = await running.then(() => null, (e) => e);
+    assert.ok(error instanceof AbortedError, `expected AbortedError, got ${error}`);
+    assert.equal(error.code, "Aborted");
+    const out = error.output as RootOutput;
     assert.equal(out.timedOut, false);
     assert.equal(out.status.kind, "signaled");
   });

@@ -110,6 +110,7 @@ export class ProcessRegistry implements AsyncDisposable {
 
   /** Creates an empty registry with the given limits. */
   constructor(options: RegistryOptions = {}) {
+    refuseUnknownKeys(options, ["capacity", "backgroundLimit", "bufferBytes", "cancelGraceMs"]);
     this.#capacity = count(options.capacity, 64, "capacity");
     this.#backgroundLimit = count(options.backgroundLimit, 8, "backgroundLimit");
     this.#bufferBytes = count(options.bufferBytes, 1024 * 1024, "bufferBytes");
@@ -184,8 +185,15 @@ export class ProcessRegistry implements AsyncDisposable {
    * `"running"`). Without `timeoutMs`, waits as long as it takes.
    */
   async wait(handle: ProcessHandle, timeoutMs?: number): Promise<EntryInfo> {
+    if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 0)) {
+      throw invalidArgument(
+        "registry wait",
+        `timeoutMs is ${timeoutMs}`,
+        "use a number of ms ≥ 0, or omit it to wait as long as it takes",
+      );
+    }
     const entry = this.#get(handle);
-    if (timeoutMs === undefined) {
+    if (timeoutMs === undefined || timeoutMs === Infinity) {
       await entry.done;
       return info(entry);
     }
@@ -320,6 +328,21 @@ function info(entry: Entry): EntryInfo {
     stdoutDropped: entry.stdout.dropped,
     stderrDropped: entry.stderr.dropped,
   };
+}
+
+function refuseUnknownKeys(options: object, known: readonly string[]): void {
+  if (typeof options !== "object" || options === null) {
+    throw invalidArgument("registry options", "options must be an object", "pass { capacity, … }");
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw invalidArgument(
+        "registry options",
+        `unknown option "${key}"`,
+        `use one of: ${known.join(", ")}`,
+      );
+    }
+  }
 }
 
 function count(value: unknown, fallback: number, name: string, min = 1): number {

@@ -58,19 +58,20 @@ export class OutputOverflowError extends CoreError {
 }
 
 /**
- * Thrown by `Child.output()` when the spawn's AbortSignal fired. The child was cancelled per the
- * cancel policy and reaped; `output` holds what it wrote before, `cause` the signal's reason.
+ * Thrown by `Child.output()` (and `runAsRoot`) when the AbortSignal fired. The child was
+ * cancelled per the cancel policy and reaped; `output` holds what it wrote before, `cause` the
+ * signal's reason.
  */
-export class AbortedError extends CoreError {
+export class AbortedError<O = Output> extends CoreError {
   /** Everything kept, with the child's final status. */
-  readonly output: Output;
+  readonly output: O;
 
   /**
    * Wraps the output of a cancelled child.
    * @param output what was kept, with the final status
    * @param reason the AbortSignal's reason
    */
-  constructor(output: Output, reason: unknown) {
+  constructor(output: O, reason: unknown) {
     super("Aborted", "spawn", "the AbortSignal fired and the child was cancelled", {
       cause: reason,
     });

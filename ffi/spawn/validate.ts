@@ -116,8 +116,8 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     stderr: oneOf(options.stderr, STDIO_MODES, "stderr", DEFAULTS.stdio) as StdioMode,
     pgroup: oneOf(options.pgroup, PGROUP_MODES, "pgroup", DEFAULTS.pgroup) as PgroupMode,
     fdPolicy: validateFdPolicy(options.fdPolicy),
-    maxOutput: positiveInteger(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
-    timeoutMs: options.timeoutMs === undefined ? null : positiveMs(options.timeoutMs, "timeoutMs"),
+    maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
+    timeoutMs: optionalTimeout(options.timeoutMs, "timeoutMs"),
     killGraceMs: options.killGraceMs === undefined
       ? DEFAULTS.killGraceMs
       : nonNegativeMs(options.killGraceMs, "killGraceMs"),
@@ -198,10 +198,17 @@ function list(value: unknown, name: string): readonly (string | Uint8Array)[] {
   return value;
 }
 
+/** The largest fd number the kernel can hand out (an int). */
+const MAX_FD = 2 ** 31 - 1;
+
 function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
   if (env === undefined) return null;
-  if (typeof env !== "object" || env === null || Array.isArray(env)) {
-    throw invalidArgument("validate env", "env must be a record of name → value", "");
+  if (!isPlainObject(env)) {
+    throw invalidArgument(
+      "validate env",
+      "env must be a plain object of name → value",
+      "for a Map or Headers, pass Object.fromEntries(it)",
+    );
   }
   const out = new Map<string, Uint8Array>();
   for (const [key, value] of Object.entries(env)) {
@@ -215,6 +222,12 @@ function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
     out.set(key, cBytes(value, `env.${key}`));
   }
   return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 function validateStdin(stdin: SpawnOptions["stdin"]): ValidOptions["stdin"] {
@@ -240,11 +253,11 @@ function validateFdPolicy(policy: SpawnOptions["fdPolicy"]): ValidFdPolicy {
   }
   const seen = new Set<number>();
   for (const fd of policy.allow) {
-    if (!Number.isInteger(fd) || fd < 3) {
+    if (!Number.isInteger(fd) || fd < 3 || fd > MAX_FD) {
       throw invalidArgument(
         "validate fdPolicy",
-        `allowlisted fd ${fd} is not an integer ≥ 3`,
-        "0, 1 and 2 are always passed; list only fds ≥ 3",
+        `allowlisted fd ${fd} is not an integer from 3 to ${MAX_FD}`,
+        "0, 1 and 2 are always passed; list only open fds ≥ 3",
       );
     }
     if (seen.has(fd)) {
@@ -322,19 +335,27 @@ function bool(value: unknown, name: string, fallback: boolean): boolean {
   throw invalidArgument(`validate ${name}`, `${name} must be true or false`, "");
 }
 
-function positiveInteger(value: unknown, name: string, fallback: number): number {
+/** A cap in bytes: a whole number ≥ 0 (0 keeps nothing: any output overflows), or Infinity. */
+function byteCap(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value === "number" && Number.isSafeInteger(value) && value > 0) return value;
+  if (value === Infinity) return value;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
   throw invalidArgument(
     `validate ${name}`,
     `${name} is ${value}`,
-    "use a whole number of bytes > 0",
+    "use a whole number of bytes ≥ 0, or Infinity for no cap",
   );
 }
 
-function positiveMs(value: unknown, name: string): number {
+/** A timeout in ms; 0 and Infinity mean none, as in Node's child_process and execa. */
+function optionalTimeout(value: unknown, name: string): number | null {
+  if (value === undefined || value === 0 || value === Infinity) return null;
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
-  throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms > 0");
+  throw invalidArgument(
+    `validate ${name}`,
+    `${name} is ${value}`,
+    "use a number of ms > 0 (0 or Infinity: no timeout)",
+  );
 }
 
 function nonNegativeMs(value: unknown, name: string): number {
