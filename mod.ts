@@ -6,6 +6,9 @@
  * `ProcessRegistry` keeps long-running ones behind handles. Every failure is a typed
  * {@linkcode CoreError} naming the step and errno.
  *
+ * Parsers, constants and test helpers are not part of this surface: they live in their own
+ * files (e.g. `ffi/exit_status.ts`, `ffi/confinement.ts`).
+ *
  * @example
  * ```ts
  * import { runSync, spawn } from "@coreshift/core";
@@ -17,61 +20,21 @@
  * @module
  */
 export { runSync } from "./ffi/spawn/run_sync.ts";
-export type {
-  Backend,
-  Bytes,
-  CancelPolicy,
-  FdPolicy,
-  PgroupMode,
-  Rlimit,
-  RlimitName,
-  SpawnOptions,
-  StdioMode,
-} from "./ffi/spawn/options.ts";
+export type { SpawnOptions } from "./ffi/spawn/options.ts";
 export { AbortedError, type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
-export { MAX_STARTS_IN_FLIGHT, spawn, spawnAsync } from "./ffi/async/spawn.ts";
+export { spawn, spawnOffThread } from "./ffi/async/spawn.ts";
 export { Child } from "./ffi/async/child.ts";
-export {
-  chain,
-  type ChainFailure,
-  type ChainOptions,
-  type ChainResult,
-} from "./ffi/async/chain.ts";
+export { chain, type ChainOptions, type ChainResult } from "./ffi/async/chain.ts";
 export { type StageFile, stageFiles } from "./ffi/async/stage_files.ts";
 export {
   type EntryInfo,
-  type EntryMeta,
-  type EntryStatus,
   type ProcessHandle,
   ProcessRegistry,
   type RegistryOptions,
 } from "./ffi/async/registry.ts";
-export { RingBuffer } from "./ffi/async/ring_buffer.ts";
-export {
-  type Confinement,
-  confinement,
-  isNested,
-  parseConfinement,
-  type SeccompMode,
-} from "./ffi/confinement.ts";
-export {
-  CoreError,
-  type CoreErrorCode,
-  type CoreErrorDetails,
-  type ErrnoCode,
-  errnoName,
-  type NamedErrorCode,
-} from "./ffi/errors.ts";
-export {
-  decodeWaitStatus,
-  type Exited,
-  type ExitStatus,
-  shellExitCode,
-  type Signaled,
-  signalName,
-} from "./ffi/exit_status.ts";
+export { isNested } from "./ffi/confinement.ts";
+export { CoreError, type CoreErrorCode } from "./ffi/errors.ts";
+export type { ExitStatus } from "./ffi/exit_status.ts";
 export type { ResourceUsage } from "./ffi/process_control.ts";
-export type { PosixSpawnCaps } from "./ffi/spawn/capabilities.ts";
 export { hostPlatform, type Platform } from "./ffi/platform.ts";
-export { type NativeHelper, prepareNativeHelper } from "./ffi/native/loader.ts";
-export type { ArchName, LibcName } from "./ffi/abi/mod.ts";
+export { prepareNativeHelper } from "./ffi/native/loader.ts";

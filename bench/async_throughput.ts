@@ -1,6 +1,6 @@
 /**
  * The async API against `Deno.Command`, in one run with the cases interleaved round by round:
- *   - 64 concurrent no-op children: `Promise.all` over `spawnAsync()` then `output()`, and
+ *   - 64 concurrent no-op children: `Promise.all` over `spawnOffThread()` then `output()`, and
  *     over `spawn().output()`, vs over `new Deno.Command().output()` (all capture stdout and
  *     stderr);
  *   - spawn + capture of 1 MiB of stdout from a static writer (bench/spew.c), one at a time,
@@ -8,7 +8,7 @@
  * `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
-import { hostPlatform, runSync, spawn, spawnAsync } from "../mod.ts";
+import { hostPlatform, runSync, spawn, spawnOffThread } from "../mod.ts";
 import { benchChildren } from "./children.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 
@@ -37,13 +37,13 @@ export function asyncCases(noop: string, spew: readonly string[]): AsyncCase[] {
   const [writer, ...writerArgs] = spew; // writes 1 MiB
   return [
     {
-      name: `coreshift spawnAsync, ${BATCH} concurrent`,
+      name: `coreshift spawnOffThread, ${BATCH} concurrent`,
       run: () =>
         timed(() =>
           Promise.all(
             Array.from(
               { length: BATCH },
-              async () => (await spawnAsync({ program: noop })).output(),
+              async () => (await spawnOffThread({ program: noop })).output(),
             ),
           )
         ),

@@ -10,7 +10,8 @@
  * `cloexecOnly` really leaks them: the case the policies exist for.
  * @module
  */
-import { type FdPolicy, runSync } from "../mod.ts";
+import { runSync } from "../mod.ts";
+import type { FdPolicy } from "../ffi/spawn/options.ts";
 import { closeFd } from "../ffi/fds.ts";
 import { hostPlatform, type Platform } from "../ffi/platform.ts";
 import { reap } from "../ffi/process_control.ts";

@@ -6,7 +6,8 @@
  * and unmaps it after, which a V8 array could not promise (it is freed whenever the GC runs).
  * @module
  */
-import { type Backend, runSync } from "../mod.ts";
+import { runSync } from "../mod.ts";
+import type { Backend } from "../ffi/spawn/options.ts";
 import { libc } from "../ffi/libc.ts";
 import { benchChildren } from "./children.ts";
 import { type LatencyStats, summarize } from "./stats.ts";

@@ -94,9 +94,9 @@ export const TARGETS: readonly RatioSpec[] = [
     bestFrom: FFI_FLOOR_CASES.posixSpawn, // spawns without pipes: a bound, not a twin
   },
   {
-    label: `Deno.Command ÷ spawnAsync, ${BATCH} concurrent (throughput ×)`,
+    label: `Deno.Command ÷ spawnOffThread, ${BATCH} concurrent (throughput ×)`,
     of: `Deno.Command output(), ${BATCH} concurrent`,
-    to: `coreshift spawnAsync, ${BATCH} concurrent`,
+    to: `coreshift spawnOffThread, ${BATCH} concurrent`,
     op: ">=",
     target: 2,
   },

@@ -3,7 +3,9 @@
  * prints what each one did, errors included.
  * @module
  */
-import { type Backend, CoreError, hostPlatform, runSync, shellExitCode } from "../mod.ts";
+import { CoreError, hostPlatform, runSync } from "../mod.ts";
+import type { Backend } from "../ffi/spawn/options.ts";
+import { shellExitCode } from "../ffi/exit_status.ts";
 import type { Output, SpawnOptions } from "../mod.ts";
 import { nativeHelperIfAvailable } from "../ffi/native/loader.ts";
 

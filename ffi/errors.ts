@@ -6,32 +6,36 @@
  */
 import { LINUX_COMMON } from "./abi/linux_common.ts";
 
-/** Codes that are not an errno. */
-export type NamedErrorCode =
-  /** An option has a value coreshift refuses (NUL in a string, negative timeout, …). */
+/**
+ * Every code a {@linkcode CoreError} can carry: an errno name such as `"ENOENT"` (`"ERRNO_<n>"`
+ * for a number outside the table), or one of these:
+ * - `InvalidArgument`: an option has a value coreshift refuses (NUL in a string, a typo, …);
+ * - `UnsupportedOption`: the option is valid but this backend or libc cannot do it;
+ * - `UnsupportedPlatform`: the libc or architecture is not one coreshift supports;
+ * - `OutputOverflow`: the child wrote more than `maxOutput`; `error.output` has what was kept;
+ * - `NativeHelperUnavailable`: the native child-setup helper cannot be loaded here;
+ * - `Aborted`: the AbortSignal fired; `error.output` has what the child wrote before it;
+ * - `BackgroundLimit`: a `ProcessRegistry` refused: its background limit is reached;
+ * - `UnknownHandle`: a registry handle that does not exist or was released;
+ * - `RootUnavailable`: running as root was asked for, but no `su` was found, or it refused.
+ */
+export type CoreErrorCode =
   | "InvalidArgument"
-  /** The option is valid but this backend or libc cannot do it. */
   | "UnsupportedOption"
-  /** The libc or architecture is not one coreshift supports. */
   | "UnsupportedPlatform"
-  /** The child wrote more than `maxOutput`; `error.output` has what was kept. */
   | "OutputOverflow"
-  /** The native child-setup helper cannot be loaded here. */
   | "NativeHelperUnavailable"
-  /** The spawn's AbortSignal fired; `error.output` has what the child wrote before it. */
   | "Aborted"
-  /** A `ProcessRegistry` refused: its background limit is reached. */
   | "BackgroundLimit"
-  /** A registry handle that does not exist or was released. */
   | "UnknownHandle"
-  /** Running as root was asked for, but no `su` was found, or it refused. */
-  | "RootUnavailable";
+  | "RootUnavailable"
+  | `E${string}`;
 
 /** An errno name such as `"ENOENT"`, or `"ERRNO_<n>"` for a number outside the table. */
 export type ErrnoCode = `E${string}`;
 
-/** Every code a {@linkcode CoreError} can carry. */
-export type CoreErrorCode = NamedErrorCode | ErrnoCode;
+/** Codes that are not an errno. */
+export type NamedErrorCode = Exclude<CoreErrorCode, ErrnoCode>;
 
 /** Extra fields a {@linkcode CoreError} may carry. */
 export interface CoreErrorDetails {
@@ -66,8 +70,16 @@ export class CoreError extends Error {
   /** The program or directory the failure was about, when there is one. */
   readonly path?: string;
 
-  /** Builds an error; prefer {@linkcode invalidArgument} and {@linkcode sysError}. */
-  constructor(code: CoreErrorCode, op: string, message: string, details: CoreErrorDetails = {}) {
+  /**
+   * Builds an error; prefer {@linkcode invalidArgument} and {@linkcode sysError}. `details`
+   * may carry the errno, a cause and the path the failure was about.
+   */
+  constructor(
+    code: CoreErrorCode,
+    op: string,
+    message: string,
+    details: { errno?: number; cause?: unknown; path?: string } = {},
+  ) {
     super(`${op}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = "CoreError";
     this.code = code;

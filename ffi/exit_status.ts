@@ -4,28 +4,24 @@
  */
 import { LINUX_COMMON } from "./abi/linux_common.ts";
 
+/**
+ * How a child ended: `{ kind: "exited", code }` (0–255) for a child that returned from main or
+ * called exit, or `{ kind: "signaled", signal, signalName, coreDumped }` for one killed by a
+ * signal (`signalName` is e.g. `"SIGKILL"`, or `"SIG<n>"` for one outside the table).
+ */
+export type ExitStatus =
+  | { readonly kind: "exited"; readonly code: number }
+  | {
+    readonly kind: "signaled";
+    readonly signal: number;
+    readonly signalName: string;
+    readonly coreDumped: boolean;
+  };
+
 /** A child that returned from main or called exit. */
-export interface Exited {
-  /** Discriminant. */
-  readonly kind: "exited";
-  /** 0–255. */
-  readonly code: number;
-}
-
+export type Exited = Extract<ExitStatus, { kind: "exited" }>;
 /** A child killed by a signal. */
-export interface Signaled {
-  /** Discriminant. */
-  readonly kind: "signaled";
-  /** The signal number, e.g. 9. */
-  readonly signal: number;
-  /** Its name, e.g. `"SIGKILL"`, or `"SIG<n>"` for one outside the table. */
-  readonly signalName: string;
-  /** Whether it dumped core. */
-  readonly coreDumped: boolean;
-}
-
-/** How a child ended. */
-export type ExitStatus = Exited | Signaled;
+export type Signaled = Extract<ExitStatus, { kind: "signaled" }>;
 
 const SIGNAL_NAMES = new Map<number, string>(
   Object.entries(LINUX_COMMON.signals).map(([name, n]) => [n, name]),

@@ -16,11 +16,11 @@ export interface Platform {
    */
   readonly os: "linux" | "android";
   /** Which C library this Deno is linked against. */
-  readonly libc: LibcName;
+  readonly libc: "glibc" | "bionic";
   /** glibc: `"2.36"`; bionic: `"api<N>"`. */
   readonly libcVersion: string;
   /** CPU architecture. */
-  readonly arch: ArchName;
+  readonly arch: "x86_64" | "aarch64";
   /** The device's API level on Android, else `null`. */
   readonly androidApi: number | null;
   /** Kernel `[major, minor]` from `uname -r`. */

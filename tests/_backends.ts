@@ -3,7 +3,8 @@
  * posix_spawn on every case.
  * @module
  */
-import { type Backend, type Output, runSync, type SpawnOptions } from "../mod.ts";
+import { type Output, runSync, type SpawnOptions } from "../mod.ts";
+import type { Backend } from "../ffi/spawn/options.ts";
 
 /** Every backend, in the order suites report them. */
 export const BACKENDS: readonly Backend[] = ["posixSpawn", "fork", "vfork"];

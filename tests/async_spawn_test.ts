@@ -6,12 +6,12 @@ import assert from "node:assert/strict";
 import {
   AbortedError,
   CoreError,
-  MAX_STARTS_IN_FLIGHT,
   OutputOverflowError,
   runSync,
   spawn,
-  spawnAsync,
+  spawnOffThread,
 } from "../mod.ts";
+import { MAX_STARTS_IN_FLIGHT } from "../ffi/async/spawn.ts";
 import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
 import { syscallAllowed } from "../ffi/syscall_gate.ts";
 import { hostPlatform } from "../mod.ts";
@@ -65,8 +65,12 @@ for (const backend of BACKENDS) {
     assert.deepEqual(out.stderr, input);
   });
 
-  spawnTest(`[${backend}] spawnAsync: starts off-thread, same output`, async () => {
-    const child = await spawnAsync({ backend, program: "sh", args: ["-c", "echo out; exit 5"] });
+  spawnTest(`[${backend}] spawnOffThread: starts off-thread, same output`, async () => {
+    const child = await spawnOffThread({
+      backend,
+      program: "sh",
+      args: ["-c", "echo out; exit 5"],
+    });
     assert.ok(child.pid > 0);
     const out = await child.output();
     assert.equal(text(out.stdout), "out\n");
@@ -74,13 +78,13 @@ for (const backend of BACKENDS) {
   });
 
   spawnTest(
-    `[${backend}] spawnAsync: a failed start is an error, nothing left behind`,
+    `[${backend}] spawnOffThread: a failed start is an error, nothing left behind`,
     async () => {
       // Checked in the parent (posixSpawn's cwd, PATH lookups) it throws at once; found only by
       // the child (the helpers' chdir and exec) it rejects. Either way: a CoreError, no leak.
-      const startError = async (options: Parameters<typeof spawnAsync>[0]) => {
+      const startError = async (options: Parameters<typeof spawnOffThread>[0]) => {
         try {
-          await spawnAsync(options);
+          await spawnOffThread(options);
         } catch (e) {
           return e;
         }
@@ -210,10 +214,10 @@ for (const [source, skip] of EXIT_SOURCES) {
   );
 }
 
-spawnTest("spawnAsync: 200 starts at once, bounded in flight, every byte right", async () => {
+spawnTest("spawnOffThread: 200 starts at once, bounded in flight, every byte right", async () => {
   const children = await Promise.all(
     Array.from({ length: 200 }, (_, i) =>
-      spawnAsync({
+      spawnOffThread({
         program: "sh",
         args: ["-c", `"$0" spew ${i * 97}; exit ${i % 5}`, probe],
       })),
@@ -227,12 +231,14 @@ spawnTest("spawnAsync: 200 starts at once, bounded in flight, every byte right",
   assert.equal(watchedCount(), 0);
 });
 
-spawnTest("spawnAsync: failures among many starts each reject on their own", async () => {
+spawnTest("spawnOffThread: failures among many starts each reject on their own", async () => {
   const results = await Promise.allSettled(
     Array.from(
       { length: 40 },
       (_, i) =>
-        spawnAsync({ program: "true", cwd: i % 2 ? "/no/such/dir" : "/" }).then((c) => c.output()),
+        spawnOffThread({ program: "true", cwd: i % 2 ? "/no/such/dir" : "/" }).then((c) =>
+          c.output()
+        ),
     ),
   );
   results.forEach((r, i) => {

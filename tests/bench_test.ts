@@ -315,7 +315,7 @@ Deno.test("coreshift bench: a tiny real run writes a valid report and chart; --c
       const wanted of [
         "coreshift vfork, stdio null",
         "Deno.Command output(), piped",
-        "coreshift spawnAsync, 64 concurrent",
+        "coreshift spawnOffThread, 64 concurrent",
         "coreshift vfork closeFrom3, +4 fds",
         "coreshift fork, 8 MiB heap",
         "coreshift spawn, 5 ms timeout lateness",

@@ -1,6 +1,7 @@
 /** Seccomp mode and nesting, from /proc/self/status. */
 import assert from "node:assert/strict";
-import { confinement, isNested, parseConfinement } from "../mod.ts";
+import { isNested } from "../mod.ts";
+import { confinement, parseConfinement } from "../ffi/confinement.ts";
 import { libc } from "../ffi/libc.ts";
 
 libc(); // /proc is read through libc: open it once, outside the tests' resource sanitizer

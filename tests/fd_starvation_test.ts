@@ -1,7 +1,7 @@
 /**
  * Out of fds: every entry point, with 0 to 12 fds free (so each fd a start needs is the one that
  * fails once), must succeed or throw a `CoreError` EMFILE, leave no fd or child behind, and keep
- * later spawns working; 60 concurrent `spawnAsync` under `ulimit -n 64` must not steer Deno into
+ * later spawns working; 60 concurrent `spawnOffThread` under `ulimit -n 64` must not steer Deno into
  * an abort. Each runs in its own Deno under a low `ulimit -n` (tests/fixtures/fd_starved.ts).
  * @module
  */
@@ -39,7 +39,7 @@ for (const backend of BACKENDS) {
       for (const { entry, free, result } of attempts) {
         assert.ok(result === "ok" || result === "EMFILE", `${entry} with ${free} free: ${result}`);
       }
-      for (const entry of ["runSync", "spawn", "spawnAsync"]) {
+      for (const entry of ["runSync", "spawn", "spawnOffThread"]) {
         const results = attempts.filter((a) => a.entry === entry).map((a) => a.result);
         assert.equal(results[0], "EMFILE", `${entry} with no fd free`);
         assert.equal(results.at(-1), "ok", `${entry} with 12 free`);
@@ -51,7 +51,7 @@ for (const backend of BACKENDS) {
 }
 
 spawnTest(
-  "60 concurrent spawnAsync under ulimit -n 64: EMFILE is an error, not an abort",
+  "60 concurrent spawnOffThread under ulimit -n 64: EMFILE is an error, not an abort",
   async () => {
     const { code, lines, stderr } = await starved("concurrent", "vfork");
     assert.equal(code, 0, `Deno ended with ${code}: ${stderr}`);

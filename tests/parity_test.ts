@@ -1,34 +1,34 @@
 /**
  * Parity: one table of supervision cases, each run through `runSync`, `spawn().output()` and
- * `spawnAsync()` on every backend, which must all give the same `Output` fields or the same
+ * `spawnOffThread()` on every backend, which must all give the same `Output` fields or the same
  * `CoreError` code, and leave no fd, child or op behind.
  * @module
  */
 import assert from "node:assert/strict";
 import {
-  type Backend,
   CoreError,
   type Output,
   runSync,
   spawn,
-  spawnAsync,
+  spawnOffThread,
   type SpawnOptions,
 } from "../mod.ts";
+import type { Backend } from "../ffi/spawn/options.ts";
 import { BACKENDS } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";
 import { alive, eventually, spawnTest, text } from "./_harness.ts";
 
 const probe = probePath();
 
-type EntryPoint = "runSync" | "spawn" | "spawnAsync";
-const ENTRY_POINTS: readonly EntryPoint[] = ["runSync", "spawn", "spawnAsync"];
+type EntryPoint = "runSync" | "spawn" | "spawnOffThread";
+const ENTRY_POINTS: readonly EntryPoint[] = ["runSync", "spawn", "spawnOffThread"];
 
 /** Runs `options` through `entry`; returns the output, or the error it ended with. */
 async function runThrough(entry: EntryPoint, options: SpawnOptions): Promise<Output | unknown> {
   try {
     if (entry === "runSync") return runSync(options);
     if (entry === "spawn") return await spawn(options).output();
-    return await (await spawnAsync(options)).output();
+    return await (await spawnOffThread(options)).output();
   } catch (e) {
     return e;
   }
@@ -156,7 +156,7 @@ const CASES: readonly ParityCase[] = [
   },
   {
     name: "abort: Aborted with the output, the child cancelled",
-    only: ["spawn", "spawnAsync"],
+    only: ["spawn", "spawnOffThread"],
     options: () => ({ program: "sleep", args: ["5"], signal: AbortSignal.timeout(100) }),
     expect(result, ms) {
       assert.equal(errorCode(result), "Aborted");

@@ -5,7 +5,7 @@ import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platfo
 import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 import { posixSpawnCaps, type SpawnSymbol } from "../ffi/spawn/capabilities.ts";
 import { planPosixSpawnCall, type PosixSpawnCallInput } from "../ffi/spawn/posix_spawn_call.ts";
-import { decodeWaitStatus, shellExitCode } from "../mod.ts";
+import { decodeWaitStatus, shellExitCode } from "../ffi/exit_status.ts";
 import { openPidfd } from "../ffi/process_control.ts";
 import { closeFd } from "../ffi/fds.ts";
 import { childFdWork } from "../ffi/spawn/helper_spawn.ts";

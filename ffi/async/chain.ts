@@ -4,7 +4,7 @@
  * @module
  */
 import { CoreError } from "../errors.ts";
-import type { Bytes, SpawnOptions } from "../spawn/options.ts";
+import type { SpawnOptions } from "../spawn/options.ts";
 import type { Output } from "../spawn/output.ts";
 import { spawn } from "./spawn.ts";
 import { type StageFile, stageFiles } from "./stage_files.ts";
@@ -15,27 +15,27 @@ export interface ChainOptions extends Omit<SpawnOptions, "program" | "args" | "a
   readonly stageFiles?: readonly StageFile[];
 }
 
-/** Why a chain stopped early. */
-export interface ChainFailure {
-  /** Index of the stage that failed. */
-  readonly stage: number;
-  /** Its argv. */
-  readonly argv: readonly Bytes[];
-  /** What went wrong, in words: `exited with 2`, `killed by SIGKILL (timeout)`, a spawn error. */
-  readonly reason: string;
-  /** The error, when the stage could not start or overflowed. */
-  readonly error: CoreError | null;
-}
-
 /** What a chain did. */
 export interface ChainResult {
   /** Every stage ran and exited with 0. */
   readonly success: boolean;
   /** The output of each stage that ran, in order (a stage that could not start has none). */
   readonly outputs: readonly Output[];
-  /** The first failure, or null. */
-  readonly failure: ChainFailure | null;
+  /**
+   * Why the chain stopped early, or null: the failing stage's index and argv, the `reason` in
+   * words (`exited with 2`, `killed by SIGKILL (timeout)`, a spawn error), and the error when
+   * the stage could not start or overflowed.
+   */
+  readonly failure: {
+    readonly stage: number;
+    readonly argv: readonly (string | Uint8Array)[];
+    readonly reason: string;
+    readonly error: CoreError | null;
+  } | null;
 }
+
+/** Why a chain stopped early. */
+export type ChainFailure = NonNullable<ChainResult["failure"]>;
 
 /**
  * Runs `stages` in order like `a && b && c`: each starts only if the one before exited with 0.
@@ -51,7 +51,7 @@ export interface ChainResult {
  * ```
  */
 export async function chain(
-  stages: readonly (readonly Bytes[])[],
+  stages: readonly (readonly (string | Uint8Array)[])[],
   options: ChainOptions = {},
 ): Promise<ChainResult> {
   const { stageFiles: files, ...spawnOptions } = options;

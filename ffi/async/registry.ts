@@ -15,17 +15,6 @@ import { spawn } from "./spawn.ts";
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };
 
-/** Where an entry stands. `killed`: we killed it (kill, cancelByTag, eviction, dispose). */
-export type EntryStatus = "running" | "exited" | "killed" | "timedOut";
-
-/** How a registry entry is tagged and counted. */
-export interface EntryMeta {
-  /** A label for {@linkcode ProcessRegistry.cancelByTag}, e.g. the id of the call that started it. */
-  readonly tag?: string;
-  /** Counts against the background limit. */
-  readonly background?: boolean;
-}
-
 /** A snapshot of one entry. */
 export interface EntryInfo {
   /** The entry's handle. */
@@ -36,8 +25,8 @@ export interface EntryInfo {
   readonly tag: string | null;
   /** Whether it counts against the background limit. */
   readonly background: boolean;
-  /** Where it stands now. */
-  readonly status: EntryStatus;
+  /** Where it stands now. `killed`: we killed it (kill, cancelByTag, eviction, dispose). */
+  readonly status: "running" | "exited" | "killed" | "timedOut";
   /** The exit status once reaped, else null. */
   readonly exit: ExitStatus | null;
   /** Ms since spawn (until the end, once finished). */
@@ -75,7 +64,7 @@ interface Entry {
   readonly startedAt: number;
   /** Resolves when the child is reaped and its output read; never rejects. */
   readonly done: Promise<void>;
-  status: EntryStatus;
+  status: EntryInfo["status"];
   exit: ExitStatus | null;
   endedAt: number;
   killedByUs: boolean;
@@ -121,12 +110,17 @@ export class ProcessRegistry implements AsyncDisposable {
    * Starts a child and returns its handle. The child leads a new process group (unless
    * `pgroup: "isolated"` asks for a session); its stdout and stderr go to ring buffers unless
    * set to `"inherit"` or `"null"`. At capacity, the oldest finished entry is evicted; if none
-   * has finished, the oldest running one is killed and evicted.
+   * has finished, the oldest running one is killed and evicted. `meta.tag` is a label for
+   * {@linkcode ProcessRegistry.cancelByTag} (e.g. the id of the call that started it);
+   * `meta.background` counts the entry against the background limit.
    *
    * @throws {CoreError} `BackgroundLimit` when `meta.background` and the limit is reached (nothing
    *   is started), and whatever `spawn()` throws.
    */
-  spawn(options: SpawnOptions, meta: EntryMeta = {}): ProcessHandle {
+  spawn(
+    options: SpawnOptions,
+    meta: { readonly tag?: string; readonly background?: boolean } = {},
+  ): ProcessHandle {
     if (this.#disposed) throw invalidArgument("registry spawn", "the registry is disposed", "");
     const background = meta.background === true;
     if (background) {

@@ -50,13 +50,13 @@ export function spawn(options: SpawnOptions): Child {
  *
  * @example Start many children without blocking the loop
  * ```ts
- * import { spawnAsync } from "@coreshift/core";
- * const children = await Promise.all(["a", "b"].map((s) => spawnAsync({ program: "echo", args: [s] })));
+ * import { spawnOffThread } from "@coreshift/core";
+ * const children = await Promise.all(["a", "b"].map((s) => spawnOffThread({ program: "echo", args: [s] })));
  * const outs = await Promise.all(children.map((c) => c.output()));
  * console.log(outs.map((o) => o.success)); // [true, true]
  * ```
  */
-export function spawnAsync(options: SpawnOptions): Promise<Child> {
+export function spawnOffThread(options: SpawnOptions): Promise<Child> {
   refuseAborted(options);
   return startChildOnThread(options, acquireSlot).then(adopt);
 }

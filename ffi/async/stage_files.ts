@@ -6,14 +6,13 @@
  */
 import { toBytes } from "../cstrings.ts";
 import { fromRuntimeError, invalidArgument } from "../errors.ts";
-import type { Bytes } from "../spawn/options.ts";
 
 /** One file to put in place before a chain runs. */
 export interface StageFile {
   /** Where the file goes. Its directory must exist. */
   readonly path: string;
   /** The file's whole content. */
-  readonly data: Bytes;
+  readonly data: string | Uint8Array;
   /** Permission bits, e.g. `0o755` for a script (default `0o644`); set exactly, umask aside. */
   readonly mode?: number;
 }

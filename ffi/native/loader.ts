@@ -100,7 +100,9 @@ function isOutOfFds(e: CoreError): boolean {
  * console.log(helper.path, helper.sha256);
  * ```
  */
-export async function prepareNativeHelper(): Promise<NativeHelper> {
+export async function prepareNativeHelper(): Promise<
+  { readonly path: string; readonly sha256: string }
+> {
   const arch = Deno.build.arch;
   const expected = PREBUILT_SHA256[arch];
   const url = prebuiltUrl(arch);

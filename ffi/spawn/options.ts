@@ -4,112 +4,84 @@
  * @module
  */
 
-/** Text or raw bytes. Strings are encoded as UTF-8; bytes pass through untouched. */
-export type Bytes = string | Uint8Array;
-
 /**
- * Where a child's output stream goes.
- * - `"capture"`: collected into `Output` under `maxOutput`.
- * - `"piped"`: handed to the caller as a `ReadableStream` (`spawn()` only).
- * - `"inherit"`: this process's own fd; `"null"`: `/dev/null`.
+ * Everything a spawn can be told. Only `program` is required. Text is a string (encoded as
+ * UTF-8) or raw bytes, which pass through untouched.
  */
-export type StdioMode = "capture" | "piped" | "inherit" | "null";
-
-/**
- * Which inherited fds above 2 the child may keep.
- * - `"cloexecOnly"`: rely on close-on-exec; fds without `FD_CLOEXEC` leak into the child.
- * - `"closeFrom3"`: the child gets 0, 1, 2 and nothing else.
- * - `{ allow: [...] }`: 0, 1, 2 and exactly these fds, kept open across exec.
- */
-export type FdPolicy = "cloexecOnly" | "closeFrom3" | { readonly allow: readonly number[] };
-
-/**
- * Process group of the child.
- * - `"none"`: stays in the parent's group.
- * - `"leader"`: leads a new group (`setpgid(0, 0)`); kills go to the whole group.
- * - `"isolated"`: leads a new session (`setsid`), detached from the terminal; kills go to the group.
- */
-export type PgroupMode = "none" | "leader" | "isolated";
-
-/** How a timeout or early-exit kill is delivered: SIGKILL at once, or SIGTERM then SIGKILL. */
-export type CancelPolicy = "kill" | "graceful";
-
-/**
- * The spawn mechanism.
- * - `"vfork"`: the native helper, `clone(CLONE_VM|CLONE_VFORK)` on its own stack; fastest, and
- *   flat however large this process is. The default where the helper loads.
- * - `"fork"`: the native helper with a plain fork; costs grow with this process's size.
- * - `"posixSpawn"`: libc's `posix_spawn`; needs no helper, but cwd, sessions and rlimits depend
- *   on the libc version.
- */
-export type Backend = "posixSpawn" | "fork" | "vfork";
-
-/** Resource limits the fork and vfork backends can set in the child. */
-export type RlimitName =
-  | "cpu"
-  | "fsize"
-  | "data"
-  | "stack"
-  | "core"
-  | "nproc"
-  | "nofile"
-  | "memlock"
-  | "as";
-
-/** A soft and hard limit; `Infinity` means unlimited. */
-export interface Rlimit {
-  /** The limit the kernel enforces. */
-  readonly soft: number;
-  /** The ceiling the soft limit may be raised to without privilege. */
-  readonly hard: number;
-}
-
-/** Everything a spawn can be told. Only `program` is required. */
 export interface SpawnOptions {
   /** Program name (searched in PATH) or path (contains `/`; relative paths are against `cwd`). */
-  program: Bytes;
+  program: string | Uint8Array;
   /** Arguments after argv[0]. */
-  args?: readonly Bytes[];
+  args?: readonly (string | Uint8Array)[];
   /** argv[0] as the child sees it; defaults to `program`. */
-  argv0?: Bytes;
-  /** Variables to set (or override) in the child's environment. */
-  env?: Readonly<Record<string, Bytes>>;
+  argv0?: string | Uint8Array;
+  /** Variables to set (or override) in the child's environment: a plain object. */
+  env?: Readonly<Record<string, string | Uint8Array>>;
   /** Start from an empty environment instead of this process's (default false). */
   clearEnv?: boolean;
   /** Working directory of the child. */
-  cwd?: Bytes;
+  cwd?: string | Uint8Array;
   /**
    * Bytes to feed the child's stdin, or `"null"` (default: `/dev/null`), `"inherit"`, or
    * `"piped"` for a `WritableStream` (`spawn()` only).
    */
   stdin?: Uint8Array | "null" | "inherit" | "piped";
-  /** Default `"capture"`. */
-  stdout?: StdioMode;
-  /** Default `"capture"`. */
-  stderr?: StdioMode;
-  /** Default `"none"`. */
-  pgroup?: PgroupMode;
-  /** Default `"cloexecOnly"`. */
-  fdPolicy?: FdPolicy;
-  /** Cap on captured stdout + stderr in bytes (default 1 MiB). Past it: drained, then an error. */
+  /**
+   * Where stdout goes (default `"capture"`): `"capture"` collects it into `Output` under
+   * `maxOutput`; `"piped"` hands it over as a `ReadableStream` (`spawn()` only); `"inherit"` is
+   * this process's own fd; `"null"` is `/dev/null`.
+   */
+  stdout?: "capture" | "piped" | "inherit" | "null";
+  /** Where stderr goes (default `"capture"`), as for `stdout`. */
+  stderr?: "capture" | "piped" | "inherit" | "null";
+  /**
+   * Process group of the child (default `"none"`): `"none"` stays in the parent's group;
+   * `"leader"` leads a new group (`setpgid(0, 0)`), and stops reach the whole group;
+   * `"isolated"` leads a new session (`setsid`), detached from the terminal.
+   */
+  pgroup?: "none" | "leader" | "isolated";
+  /**
+   * Which inherited fds above 2 the child keeps (default `"cloexecOnly"`): `"cloexecOnly"`
+   * relies on close-on-exec, so fds without `FD_CLOEXEC` leak into the child; `"closeFrom3"`
+   * gives it 0, 1, 2 and nothing else; `{ allow: [...] }` gives 0, 1, 2 and exactly these fds.
+   */
+  fdPolicy?: "cloexecOnly" | "closeFrom3" | { readonly allow: readonly number[] };
+  /**
+   * Cap on captured stdout + stderr in bytes (default 1 MiB). Past it the child is drained to its
+   * end, then `OutputOverflowError`. `Infinity`: no cap; `0`: any output overflows.
+   */
   maxOutput?: number;
-  /** Kill the child (per `cancel`) after this many ms and set `timedOut`. */
+  /** Stop the child (per `cancel`) after this many ms and set `timedOut`. `0` or `Infinity`: none. */
   timeoutMs?: number;
   /** With `cancel: "graceful"`, ms between SIGTERM and SIGKILL (default 2000). */
   killGraceMs?: number;
-  /** Default `"kill"`. */
-  cancel?: CancelPolicy;
+  /** How a timeout or abort stops the child: `"kill"` (SIGKILL, default) or `"graceful"`. */
+  cancel?: "kill" | "graceful";
   /**
    * Called with each stdout chunk as it arrives (chunk boundaries are arbitrary). Return true
-   * to stop reading stdout: it is closed, `stdoutEarlyExited` is set.
+   * to stop reading stdout: it is closed, `stdoutEarlyExited` is set. If it throws, the child is
+   * killed and reaped and the run ends with that error.
    */
   earlyExit?: (chunk: Uint8Array) => boolean;
   /** After an early exit: `"wait"` for the child (default) or `"kill"` it per `cancel`. */
   afterEarlyExit?: "wait" | "kill";
-  /** Default: `"vfork"` where the native helper loads, else `"posixSpawn"`. */
-  backend?: Backend;
-  /** Limits to set in the child before exec (fork and vfork backends). */
-  rlimits?: Partial<Record<RlimitName, Rlimit>>;
+  /**
+   * The spawn mechanism. `"vfork"`: the native helper, `clone(CLONE_VM|CLONE_VFORK)` on its own
+   * stack, flat however large this process is (the default where the helper loads). `"fork"`:
+   * the helper with a plain fork, whose cost grows with this process. `"posixSpawn"`: libc's
+   * `posix_spawn` (the default elsewhere); cwd, sessions and rlimits depend on the libc.
+   */
+  backend?: "posixSpawn" | "fork" | "vfork";
+  /**
+   * Limits to set in the child before exec (fork and vfork backends), by resource name, each a
+   * soft (enforced) and hard (ceiling) limit; `Infinity` is unlimited.
+   */
+  rlimits?: Partial<
+    Record<
+      "cpu" | "fsize" | "data" | "stack" | "core" | "nproc" | "nofile" | "memlock" | "as",
+      { readonly soft: number; readonly hard: number }
+    >
+  >;
   /** Cancels the child per `cancel` when aborted (`spawn()` only). */
   signal?: AbortSignal;
   /**
@@ -121,6 +93,24 @@ export interface SpawnOptions {
    */
   termuxPrefix?: string | null;
 }
+
+/** Text or raw bytes. */
+export type Bytes = string | Uint8Array;
+/** Where a child's output stream goes. */
+export type StdioMode = NonNullable<SpawnOptions["stdout"]>;
+/** Which inherited fds above 2 the child may keep. */
+export type FdPolicy = NonNullable<SpawnOptions["fdPolicy"]>;
+/** Process group of the child. */
+export type PgroupMode = NonNullable<SpawnOptions["pgroup"]>;
+/** How a timeout or abort stops the child. */
+export type CancelPolicy = NonNullable<SpawnOptions["cancel"]>;
+/** The spawn mechanism. */
+export type Backend = NonNullable<SpawnOptions["backend"]>;
+type Rlimits = NonNullable<SpawnOptions["rlimits"]>;
+/** Resource limits the fork and vfork backends can set in the child. */
+export type RlimitName = keyof Rlimits;
+/** A soft and hard limit; `Infinity` means unlimited. */
+export type Rlimit = NonNullable<Rlimits[RlimitName]>;
 
 /** Defaults applied by validation. */
 export const DEFAULTS = {
