@@ -35,12 +35,7 @@ export interface DoctorInputs {
 }
 
 /** A problem and how to fix it. */
-export interface DoctorWarning {
-  /** What is wrong or limited. */
-  readonly problem: string;
-  /** What to do about it. */
-  readonly fix: string;
-}
+export type DoctorWarning = DoctorReport["warnings"][number];
 
 /** What `doctor()` found. */
 export interface DoctorReport {
@@ -65,8 +60,16 @@ export interface DoctorReport {
   readonly syscalls: Readonly<Record<GatedSyscall, boolean>>;
   /** How async exits are noticed here. */
   readonly exitSource: "pidfd" | "sigchld";
-  /** Seccomp mode and no_new_privs. */
-  readonly confinement: Confinement;
+  /**
+   * How this process is confined: its seccomp mode, the stacked filters (`Seccomp_filters:`,
+   * Linux 5.9+, else null) and `NoNewPrivs:` (set-uid programs such as `su` cannot gain
+   * privileges).
+   */
+  readonly confinement: {
+    readonly seccomp: "disabled" | "strict" | "filter" | "unknown";
+    readonly filters: number | null;
+    readonly noNewPrivs: boolean;
+  };
   /** Termux's directories when running inside Termux, else null. */
   readonly termux: TermuxDirs | null;
   /** The `su` found (PATH, then the usual places) and its flavour, or null. */
@@ -74,7 +77,7 @@ export interface DoctorReport {
   /** Android 12+'s phantom process killer, or null where there is none. */
   readonly phantomKiller: PhantomKiller | null;
   /** Problems found, each with its fix; empty when all is well. */
-  readonly warnings: readonly DoctorWarning[];
+  readonly warnings: readonly { readonly problem: string; readonly fix: string }[];
 }
 
 /** Builds the report from `inputs` (pure: no I/O of its own). */

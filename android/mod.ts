@@ -16,75 +16,10 @@
  * ```
  * @module
  */
-export { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
-export type { PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
-export { type AbiCheck, probeAbi } from "./abi_probe.ts";
-export {
-  buildDoctorReport,
-  doctor,
-  type DoctorInputs,
-  type DoctorReport,
-  type DoctorWarning,
-} from "./doctor.ts";
-export {
-  type AndroidDevice,
-  platform,
-  type PlatformFacts,
-  platformFacts,
-  type PlatformInputs,
-} from "./platform.ts";
-export {
-  ANDROID_SYSTEM_BIN,
-  tempDir,
-  type TermuxDirs,
-  termuxDirs,
-  termuxSearchPath,
-} from "../ffi/termux.ts";
-export {
-  type ExecTarget,
-  parseShebang,
-  type Shebang,
-  termuxInterpreter,
-  termuxScriptExec,
-} from "../ffi/spawn/shebang.ts";
-export { shellCommand, shellQuote } from "./shell_quote.ts";
-export {
-  classifySu,
-  findSu,
-  SU_PLACES,
-  suArgv,
-  type SuFlavour,
-  type SuInfo,
-  type SuRequest,
-} from "./su.ts";
-export {
-  detectSu,
-  type DetectSuOptions,
-  type RootOutput,
-  type RootRunOptions,
-  runAsRoot,
-} from "./root.ts";
-export {
-  parseRootReport,
-  ROOT_CWD_FAILED,
-  rootCommand,
-  type RootReport,
-  type RootScriptOptions,
-} from "./root_script.ts";
-export {
-  DEFAULT_MAX_PHANTOM_PROCESSES,
-  type PhantomKiller,
-  phantomKiller,
-  phantomKillerFrom,
-  type ToolRunner,
-} from "./phantom.ts";
-export {
-  getpropReader,
-  parseGetprop,
-  PROPERTY_SYMBOLS,
-  type PropertyReader,
-  propertyReader,
-  type PropertySymbols,
-  sharedGetpropReader,
-} from "../ffi/properties.ts";
-export { type HostFacts, platformFrom, SYSTEM_GETPROP } from "../ffi/platform.ts";
+export { type GatedSyscall, syscallAllowed } from "../ffi/syscall_gate.ts";
+export { doctor, type DoctorReport } from "./doctor.ts";
+export { platform, type PlatformFacts } from "./platform.ts";
+export { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
+export type { SuInfo } from "./su.ts";
+export { detectSu, type RootOutput, type RootRunOptions, runAsRoot } from "./root.ts";
+export { type PhantomKiller, phantomKiller } from "./phantom.ts";

@@ -56,7 +56,7 @@ export function phantomKillerFrom(
  */
 export function phantomKiller(
   androidApi: number | null,
-  run: ToolRunner = runTool,
+  run: (program: string, args: readonly string[]) => string | null = runTool,
 ): PhantomKiller | null {
   if (androidApi === null || androidApi < 31) return null;
   return phantomKillerFrom(

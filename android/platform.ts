@@ -15,16 +15,7 @@ import type { SuInfo } from "./su.ts";
 import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
 
 /** What an Android device says about itself through its properties. */
-export interface AndroidDevice {
-  /** `ro.product.model`, e.g. `"Pixel 7"`. */
-  readonly model: string | null;
-  /** `ro.soc.model` (API 31+), else `ro.board.platform`. */
-  readonly soc: string | null;
-  /** `ro.product.cpu.abi`, e.g. `"arm64-v8a"`. */
-  readonly abi: string | null;
-  /** `ro.build.version.release`, e.g. `"14"`. */
-  readonly release: string | null;
-}
+export type AndroidDevice = NonNullable<PlatformFacts["device"]>;
 
 /** Everything {@linkcode platform} reports. */
 export interface PlatformFacts extends Platform {
@@ -32,10 +23,19 @@ export interface PlatformFacts extends Platform {
   readonly kernelRelease: string;
   /** Termux's directories when inside Termux, else null. */
   readonly termux: TermuxDirs | null;
-  /** This process's seccomp mode (`"filter"` for every Android app). */
-  readonly seccomp: SeccompMode;
-  /** Model, SoC and release on Android, else null. */
-  readonly device: AndroidDevice | null;
+  /** This process's seccomp mode (`"filter"` for every Android app from API 26). */
+  readonly seccomp: "disabled" | "strict" | "filter" | "unknown";
+  /**
+   * What the device says through its properties on Android, else null: `ro.product.model`
+   * (e.g. `"Pixel 7"`), `ro.soc.model` (API 31+, else `ro.board.platform`),
+   * `ro.product.cpu.abi` (e.g. `"arm64-v8a"`), `ro.build.version.release` (e.g. `"14"`).
+   */
+  readonly device: {
+    readonly model: string | null;
+    readonly soc: string | null;
+    readonly abi: string | null;
+    readonly release: string | null;
+  } | null;
   /** The `su` found and its flavour, or null: no root here. */
   readonly su: SuInfo | null;
 }

@@ -16,14 +16,6 @@ import { parseRootReport, rootCommand, type RootReport } from "./root_script.ts"
 import { classifySu, findSu, suArgv, type SuInfo } from "./su.ts";
 import { tempDir } from "../ffi/termux.ts";
 
-/** How to find and ask `su`; defaults read this process's environment. */
-export interface DetectSuOptions {
-  /** PATH to search (default: `$PATH`). */
-  readonly path?: string;
-  /** Whether a path is an executable file (default: a stat). */
-  readonly executable?: (path: string) => boolean;
-}
-
 /**
  * Finds `su` and tells its flavour by asking it (`su -v`, then `su --help`): Magisk and
  * KernelSU answer `-v` in the client, with no root prompt. Null when there is no `su`.
@@ -35,7 +27,12 @@ export interface DetectSuOptions {
  * console.log(su ? `${su.flavour} su at ${su.path}` : "no root");
  * ```
  */
-export function detectSu(options: DetectSuOptions = {}): SuInfo | null {
+export function detectSu(
+  options: {
+    readonly path?: string;
+    readonly executable?: (path: string) => boolean;
+  } = {},
+): SuInfo | null {
   const path = findSu(options.path ?? Deno.env.get("PATH"), options.executable ?? isExecutable);
   if (!path) return null;
   const ask = (flag: string) => {

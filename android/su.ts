@@ -12,14 +12,14 @@
 import { CoreError } from "../ffi/errors.ts";
 
 /** The kinds of `su` coreshift knows. */
-export type SuFlavour = "magisk" | "kernelsu" | "aosp" | "unknown";
+export type SuFlavour = SuInfo["flavour"];
 
 /** Where `su` is and what it is. */
 export interface SuInfo {
   /** Absolute path of the `su` found. */
   readonly path: string;
   /** Its flavour. */
-  readonly flavour: SuFlavour;
+  readonly flavour: "magisk" | "kernelsu" | "aosp" | "unknown";
   /** What `su -v` printed (Magisk, KernelSU), else null. */
   readonly version: string | null;
 }

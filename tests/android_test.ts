@@ -5,24 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { phantomKiller, syscallAllowed, termuxDirs } from "../android/mod.ts";
 import {
   getpropReader,
   parseGetprop,
-  parseShebang,
-  phantomKiller,
-  phantomKillerFrom,
-  platformFacts,
-  platformFrom,
   PROPERTY_SYMBOLS,
   propertyReader,
   sharedGetpropReader,
-  SYSCALL_GATES,
-  syscallAllowed,
-  tempDir,
-  termuxDirs,
-  termuxInterpreter,
-  termuxSearchPath,
-} from "../android/mod.ts";
+} from "../ffi/properties.ts";
+import { parseShebang, termuxInterpreter } from "../ffi/spawn/shebang.ts";
+import { phantomKillerFrom } from "../android/phantom.ts";
+import { platformFacts } from "../android/platform.ts";
+import { platformFrom } from "../ffi/platform.ts";
+import { SYSCALL_GATES } from "../ffi/syscall_gate.ts";
+import { tempDir, termuxSearchPath } from "../ffi/termux.ts";
 import { runSync } from "../mod.ts";
 import { BACKENDS } from "./_backends.ts";
 import { assertCoreError, spawnTest, text } from "./_harness.ts";

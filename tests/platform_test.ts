@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { SYSCALL_GATES, syscallAllowed } from "../android/mod.ts";
+import { syscallAllowed } from "../android/mod.ts";
+import { SYSCALL_GATES } from "../ffi/syscall_gate.ts";
 import { ABI_TABLES, abiFor } from "../ffi/abi/mod.ts";
 import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platform.ts";
 import { pretendAndroid, pretendGlibc } from "./_platforms.ts";

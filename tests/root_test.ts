@@ -7,19 +7,10 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  classifySu,
-  detectSu,
-  parseRootReport,
-  rootCommand,
-  type RootOutput,
-  runAsRoot,
-  shellCommand,
-  shellQuote,
-  suArgv,
-  type SuFlavour,
-  type SuInfo,
-} from "../android/mod.ts";
+import { detectSu, type RootOutput, runAsRoot, type SuInfo } from "../android/mod.ts";
+import { classifySu, suArgv, type SuFlavour } from "../android/su.ts";
+import { parseRootReport, rootCommand } from "../android/root_script.ts";
+import { shellCommand, shellQuote } from "../android/shell_quote.ts";
 import { AbortedError, runSync } from "../mod.ts";
 import { alive, assertCoreError, eventually, spawnTest, text } from "./_harness.ts";
 
