@@ -3,12 +3,13 @@
  * and joined once at the end: every kept byte is copied once by the kernel and at most once
  * more by us. (A single doubling buffer copied each byte up to three times: on every
  * doubling, on a speculative doubling before the read that saw EOF, and trimming it at the
- * end; a 1 MiB capture spent ~0.8 ms of its ~1.9 ms there.)
+ * end.)
  *
  * A read that might start a new chunk goes to scratch first, and the chunk is allocated only
  * once the read brought bytes: the read that sees EOF never allocates, and an output that
- * ends exactly at a chunk's end is returned as that chunk, with no copy at all. Each fresh
- * MiB costs Deno ~120 µs of page faults and zeroing, so allocations are what a capture costs.
+ * ends exactly at a chunk's end is returned as that chunk, with no copy at all. Fresh memory
+ * costs page faults and zeroing, so allocations are what a capture costs (docs/performance.md,
+ * bench case "async").
  * @module
  */
 /** A region to read into, from {@linkcode CaptureChunks.room}. */

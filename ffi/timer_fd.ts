@@ -1,7 +1,7 @@
 /**
  * A one-shot timer as an fd (`timerfd_create`, CLOCK_MONOTONIC): it turns readable at its
  * deadline with the kernel's precision, where `epoll_wait` and Deno's `setTimeout` only count
- * whole milliseconds (measured here: `setTimeout(5)` fires ~1.4 ms late at p50). Where libc lacks
+ * whole milliseconds and fire late (docs/performance.md, bench case "cancel"). Where libc lacks
  * timerfd, {@linkcode TimerFd.open} returns null and callers keep their millisecond timers.
  * @module
  */

@@ -1,8 +1,8 @@
 /**
  * One-shot deadlines on the event loop, exact to the kernel's timer: a timerfd joins the fd
  * poller's epoll set and its handler runs when the parked wait returns. Deno's `setTimeout` only
- * counts whole milliseconds and fired ~1.4 ms late at p50 here, which a timeout's lateness would
- * inherit; the timerfd costs four syscalls per deadline. Without timerfd, `setTimeout` it is.
+ * counts whole milliseconds and fires late, which a timeout's lateness would inherit
+ * (docs/performance.md, bench case "cancel"); the timerfd costs four syscalls per deadline. Without timerfd, `setTimeout` it is.
  * @module
  */
 import { TimerFd } from "../timer_fd.ts";

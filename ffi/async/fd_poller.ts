@@ -3,8 +3,8 @@
  * `epoll_wait` parked on a Deno worker thread (a nonblocking FFI call). When it returns, the
  * ready pipes are read or written here with plain FFI calls, and the wait is parked again.
  *
- * Why not `net.Socket({ fd })`: measured here, each socket costs ~30 µs to create and ~25 µs
- * to wind down, two per captured child; one parked wait serves every pipe of every child.
+ * Why not `net.Socket({ fd })`: a socket per pipe costs far more to create and wind down, two
+ * per captured child (docs/performance.md); one parked wait serves every pipe of every child.
  *
  * The epoll set and its doorbell pipe exist only while some fd is watched: when the last one
  * goes, the doorbell wakes the parked wait, the loop ends and both fds are closed, so an idle

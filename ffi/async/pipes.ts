@@ -13,8 +13,8 @@ import { unwatch, watch } from "./fd_poller.ts";
 export interface PipeReaderEvents {
   /**
    * A chunk, lent for the duration of the call: the next read writes over it, so copy what
-   * you keep. (Handing out copies made garbage of every byte past a capture's cap: a 1 GiB
-   * writer grew this process by ~50 MiB before the GC caught up.)
+   * you keep. (Handing out copies made garbage of every byte past a capture's cap: see the
+   * bench case "output" in docs/performance.md.)
    */
   data(chunk: Uint8Array): void;
   end(error?: CoreError): void;

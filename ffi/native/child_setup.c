@@ -203,8 +203,8 @@ static long close_by_range(const struct cs_request *req) {
   return sys3(SYS_close_range, low, CLOSE_RANGE_MAX, 0);
 }
 
-/* Largest fd table scanned number by number (ppoll checks one in ~0.01 µs, so ~0.2 ms); a
- * larger one is sparse, and walking its open fds is cheaper. */
+/* Largest fd table scanned number by number (ppoll checks a number far faster than a walk
+ * reads an entry); a larger one is sparse, and walking its open fds is cheaper. */
 #define MAX_FDS_CLOSED_BY_NUMBER 16384
 
 /* FDSize from /proc/self/status: how many fds this process's table holds, so every open fd is
@@ -243,7 +243,7 @@ static long fd_of_name(const char *name) {
 }
 
 /* Reads the open fds from /proc/self/fd and closes each one not kept. Each entry costs the
- * kernel a dentry (~3 µs), so this is only for fd tables too sparse to scan number by number.
+ * kernel a dentry, so this is only for fd tables too sparse to scan number by number.
  * Closing entries already read does not disturb the walk: it goes by fd number. */
 static long close_by_walk(const struct cs_request *req) {
   long dir = sys4(SYS_openat, AT_FDCWD, "/proc/self/fd", O_RDONLY_CLOEXEC, 0);

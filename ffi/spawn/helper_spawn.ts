@@ -38,8 +38,8 @@ export interface ChildFdWork {
  * gate allows it (never on Android below API 33: seccomp would kill the child with SIGSYS),
  * else a scan by the child itself: a zero-timeout ppoll over its fd table (FDSize from
  * /proc/self/status) finds the open fds, and a getdents64 walk of /proc/self/fd replaces it
- * for tables too large to check number by number (a scan in the parent cost ~2.4 ms at 1,000
- * open fds).
+ * for tables too large to check number by number. (The parent's scan this replaced is measured
+ * in docs/performance.md, bench case "fds".)
  */
 export function childFdWork(policy: ValidFdPolicy, platform: Platform): ChildFdWork {
   if (policy.kind === "cloexecOnly") return { closeAbove2: "none", keep: [] };
