@@ -138,61 +138,63 @@ class ChildReport {
 }
 
 /**
- * Spawns `plan` through the helper; returns the pid. `child` are the fds for 0, 1, 2.
- * A failure in the child is thrown as a `CoreError` (the child is reaped first).
+ * Spawns `plan` through the helper; returns the pid. `child` are the fds for 0, 1, 2. A failure
+ * in the child is thrown as a `CoreError` (the child is reaped first).
+ *
+ * `where` is the one difference between the two starts: `"here"` calls the helper on this
+ * thread, with the request and vfork stack this thread reuses; `"offThread"` calls it on a Deno
+ * worker thread (this thread goes on while the child starts: a vfork parent is suspended until
+ * the exec), with a request and a stack of its own, and returns a promise.
  */
 export function helperSpawn(
   plan: SpawnPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
-): number {
-  const c = libc();
-  const helper = nativeHelper();
-  const built = buildRequest(c, clearedThreadRequest(c), plan, child, platform);
-  const { req } = built;
-  const vfork = plan.backend === "vfork";
-  if (vfork) withStack(req, vforkStack());
-  const report = new ChildReport(c, req, vfork, plan);
-  let pid: number;
-  try {
-    pid = helper.spawn(req.bytes);
-  } catch (e) {
-    report.discard();
-    throw e;
-  } finally {
-    void built.pointees; // alive until here
-  }
-  return report.read(pid);
-}
-
-/**
- * {@linkcode helperSpawn} with the helper running on a Deno worker thread: this thread goes on
- * while the child starts (a vfork parent is suspended until the exec). Each call in flight
- * takes its own child stack.
- */
-export async function helperSpawnOnThread(
+): number;
+export function helperSpawn(
   plan: SpawnPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
-): Promise<number> {
+  where: "offThread",
+): Promise<number>;
+export function helperSpawn(
+  plan: SpawnPlan,
+  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  platform: Platform,
+  where: "here" | "offThread" = "here",
+): number | Promise<number> {
   const c = libc();
   const helper = nativeHelper();
-  const built = buildRequest(c, new HelperRequest(c.abi.helperRequest), plan, child, platform);
+  const here = where === "here";
+  const request = here ? clearedThreadRequest(c) : new HelperRequest(c.abi.helperRequest);
+  const built = buildRequest(c, request, plan, child, platform);
   const vfork = plan.backend === "vfork";
-  const stack = vfork ? acquireStack() : null;
+  const stack = vfork ? (here ? vforkStack() : acquireStack()) : null;
   if (stack) withStack(built.req, stack);
   const report = new ChildReport(c, built.req, vfork, plan);
-  let pid: number;
-  try {
-    pid = await helper.spawnOnThread(built.req.bytes);
-  } catch (e) {
+  const settle = () => {
+    if (stack && !here) releaseStack(stack); // the child has exec'd or exited: its stack is free
+    void built.pointees; // alive until here
+  };
+  const failed = (e: unknown): never => {
+    settle();
     report.discard();
     throw e;
-  } finally {
-    if (stack) releaseStack(stack); // the child has exec'd or exited: its stack is free
-    void built.pointees; // alive until here
+  };
+  let pid: number | Promise<number>;
+  try {
+    pid = here ? helper.spawn(built.req.bytes) : helper.spawnOnThread(built.req.bytes);
+  } catch (e) {
+    return failed(e);
   }
-  return report.read(pid);
+  if (typeof pid === "number") {
+    settle();
+    return report.read(pid);
+  }
+  return pid.then((p) => {
+    settle();
+    return report.read(p);
+  }, failed);
 }
 
 let sharesMemory: boolean | undefined;

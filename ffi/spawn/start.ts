@@ -8,7 +8,7 @@ import { hostPlatform } from "../platform.ts";
 import { reap, sendSignal } from "../process_control.ts";
 import { chooseBackend } from "./backend.ts";
 import { hostPosixSpawnCaps } from "./capabilities.ts";
-import { helperSpawn, helperSpawnOnThread } from "./helper_spawn.ts";
+import { helperSpawn } from "./helper_spawn.ts";
 import type { SpawnOptions } from "./options.ts";
 import { planSpawn, type SpawnPlan } from "./plan.ts";
 import { posixSpawn } from "./posix_spawn.ts";
@@ -26,20 +26,7 @@ export interface Started {
 
 /** Starts a child for `options`; throws `CoreError` with nothing half-made left behind. */
 export function startChild(options: SpawnOptions, mode: RunMode): Started {
-  const plan = planFor(options, mode);
-  const startedAt = performance.now();
-  const stdio = ChildStdio.open(plan);
-  let pid: number;
-  try {
-    pid = plan.backend === "posixSpawn"
-      ? posixSpawn(plan, stdio, hostPosixSpawnCaps())
-      : helperSpawn(plan, stdio.child, hostPlatform());
-  } catch (e) {
-    stdio.closeAll();
-    throw e;
-  }
-  stdio.closeChildEnds();
-  return { pid, plan, stdio, startedAt };
+  return launch(planFor(options, mode), "here");
 }
 
 /**
@@ -54,22 +41,42 @@ export function startChildOnThread(
 ): Promise<Started> {
   const plan = planFor(options, "async");
   return slot().then(async (release) => {
-    const startedAt = performance.now();
-    let stdio: ChildStdio | null = null;
     try {
-      stdio = ChildStdio.open(plan);
-      const pid = plan.backend === "posixSpawn"
-        ? posixSpawn(plan, stdio, hostPosixSpawnCaps())
-        : await helperSpawnOnThread(plan, stdio.child, hostPlatform());
-      stdio.closeChildEnds();
-      return { pid, plan, stdio, startedAt };
-    } catch (e) {
-      stdio?.closeAll();
-      throw e;
+      return await launch(plan, "offThread");
     } finally {
       release();
     }
   });
+}
+
+/**
+ * The one start: pipes, the backend, and only the parent's ends kept; on any failure every fd it
+ * opened is closed. With `"offThread"` the helper call runs on a worker thread and a promise
+ * comes back (posix_spawn is always called here: it returns once the child exists).
+ */
+function launch(plan: SpawnPlan, where: "here"): Started;
+function launch(plan: SpawnPlan, where: "offThread"): Promise<Started>;
+function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise<Started> {
+  const startedAt = performance.now();
+  const stdio = ChildStdio.open(plan);
+  const started = (pid: number): Started => {
+    stdio.closeChildEnds();
+    return { pid, plan, stdio, startedAt };
+  };
+  const failed = (e: unknown): never => {
+    stdio.closeAll();
+    throw e;
+  };
+  let pid: number | Promise<number>;
+  try {
+    if (plan.backend === "posixSpawn") pid = posixSpawn(plan, stdio, hostPosixSpawnCaps());
+    else if (where === "here") pid = helperSpawn(plan, stdio.child, hostPlatform());
+    else pid = helperSpawn(plan, stdio.child, hostPlatform(), "offThread");
+  } catch (e) {
+    return failed(e);
+  }
+  if (typeof pid !== "number") return pid.then(started, failed);
+  return where === "here" ? started(pid) : Promise.resolve(started(pid));
 }
 
 /**
