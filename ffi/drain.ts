@@ -4,7 +4,7 @@
  * they go to a scratch buffer and are counted, not kept.
  * @module
  */
-import { CaptureChunks } from "./capture_chunks.ts";
+import { CaptureChunks, type Room } from "./capture_chunks.ts";
 import { growPipe, readSome, writeSome } from "./fds.ts";
 
 /** Bytes read or written per syscall: the default pipe size. */
@@ -14,7 +14,6 @@ export const CHUNK = 64 * 1024;
 export const GROWN_PIPE_BYTES = 1024 * 1024;
 
 let scratch = new Uint8Array(CHUNK);
-const EMPTY = new Uint8Array(0);
 
 /**
  * How much to read from one child pipe per call: its default size, until a read fills it. A
@@ -54,50 +53,80 @@ export class OutputBudget {
   }
 }
 
-/** Result of one read: bytes read (0 = EOF) or `"again"` when the pipe is empty. */
-export type ReadResult = { n: number; chunk: Uint8Array } | "again";
-
-/** One captured stream. */
-export class StreamCapture {
+/**
+ * One captured stream, for the sync and the async driver alike: a reader asks where to read
+ * (`target`: straight into the kept chunks, see CaptureChunks, or null past the budget: the lent
+ * scratch buffer) and hands back what it read (`add`). Past the budget bytes are counted as
+ * dropped and never copied.
+ */
+export class Capture {
   readonly #kept = new CaptureChunks(scratchOf);
   readonly #budget: OutputBudget;
-  readonly #readSize = new PipeReadSize();
+  /** The room handed out by the last `target` call, until its chunk comes back to `add`. */
+  #room: Room | null = null;
 
   /** @param budget shared with the other stream of the same child */
   constructor(budget: OutputBudget) {
     this.#budget = budget;
   }
 
-  /**
-   * Reads once from non-blocking `fd`, straight into the kept chunks (see CaptureChunks). The
-   * returned chunk is never written over later; past the budget it is empty unless
-   * `wantDropped` (an early-exit callback still sees them): a copy per dropped read would be
-   * garbage, 1 GiB of it for a 1 GiB writer. A read that fills the pipe grows it once (see
-   * growPipe), so a large output needs few wake-ups.
-   */
-  readOnce(fd: number, wantDropped = false): ReadResult {
-    const want = Math.min(this.#readSize.bytes, this.#budget.remaining);
-    if (want <= 0) return this.#drop(fd, wantDropped);
-    const room = this.#kept.room(want, this.#budget.remaining);
-    const n = readSome(fd, room.target, "read child output");
-    if (n === "again") return n;
-    this.#readSize.afterRead(fd, n);
-    this.#budget.remaining -= n;
-    return { n, chunk: this.#kept.commit(room, n) };
+  /** Where the reader should read up to `want` bytes; null past the budget (lent buffer). */
+  target(want: number): Uint8Array | null {
+    const keep = Math.min(want, this.#budget.remaining);
+    if (keep <= 0) return this.#room = null;
+    this.#room = this.#kept.room(keep, this.#budget.remaining);
+    return this.#room.target;
   }
 
-  /** The captured bytes. */
+  /**
+   * Takes a chunk the reader produced: read into our last `target` (kept in place), or lent
+   * (copied as far as the budget allows, the rest counted as dropped). Returns the kept bytes
+   * when they were read in place (ours to hand out), else null: the caller copies what it
+   * needs from `chunk`, and nothing is copied for a caller that needs nothing.
+   */
+  add(chunk: Uint8Array): Uint8Array | null {
+    const room = this.#room;
+    this.#room = null;
+    if (
+      room && chunk.buffer === room.target.buffer && chunk.byteOffset === room.target.byteOffset
+    ) {
+      this.#budget.remaining -= chunk.length;
+      return this.#kept.commit(room, chunk.length);
+    }
+    const keep = Math.min(chunk.length, this.#budget.remaining);
+    if (keep > 0) this.#kept.append(chunk.subarray(0, keep));
+    this.#budget.remaining -= keep;
+    this.#budget.dropped += chunk.length - keep;
+    return null;
+  }
+
+  /** Everything kept, as one array. */
   bytes(): Uint8Array {
     return this.#kept.bytes();
   }
+}
 
-  #drop(fd: number, wantDropped: boolean): ReadResult {
-    const target = scratchOf(this.#readSize.bytes);
-    const n = readSome(fd, target, "read child output");
-    if (n === "again") return n;
-    this.#budget.dropped += n;
-    return { n, chunk: wantDropped ? target.slice(0, n) : EMPTY };
-  }
+/** One read into a capture: the bytes read, `kept` when they are the capture's own. */
+export type CaptureRead = { readonly chunk: Uint8Array; readonly kept: Uint8Array | null };
+
+/**
+ * Reads once from non-blocking `fd` into `capture` (the sync driver's read; the async one is
+ * PipeReader's, through the same `target`/`add`). Returns 0 at EOF and `"again"` when the pipe
+ * is empty. A lent `chunk` is valid until the next read. A read that fills the pipe grows it
+ * once (see PipeReadSize).
+ */
+export function readInto(
+  fd: number,
+  capture: Capture,
+  size: PipeReadSize,
+): CaptureRead | 0 | "again" {
+  const want = size.bytes;
+  const target = capture.target(want) ?? scratchOf(want);
+  const n = readSome(fd, target, "read child output");
+  if (n === "again" || n === 0) return n;
+  size.afterRead(fd, n);
+  const chunk = target.subarray(0, n);
+  return { chunk, kept: capture.add(chunk) };
 }
 
 /**

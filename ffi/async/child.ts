@@ -6,7 +6,7 @@
  * poller, cancelled when it finishes.
  * @module
  */
-import { OutputBudget } from "../drain.ts";
+import { Capture, OutputBudget } from "../drain.ts";
 import { CoreError, invalidArgument } from "../errors.ts";
 import { type ExitStatus, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
@@ -15,7 +15,6 @@ import { finishOutput, type Output } from "../spawn/output.ts";
 import type { SpawnPlan } from "../spawn/plan.ts";
 import type { Started } from "../spawn/start.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
-import { ChunkCapture } from "./capture.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
 import { settled } from "./fd_poller.ts";
 import { PipeReader, PipeWriter } from "./pipes.ts";
@@ -54,7 +53,7 @@ export class Child implements AsyncDisposable {
   readonly #budget: OutputBudget;
   readonly #sup: Supervision;
   #cancelGrace: CancelDeadline | undefined;
-  readonly #captures: Partial<Record<OutputStream, ChunkCapture>> = {};
+  readonly #captures: Partial<Record<OutputStream, Capture>> = {};
   readonly #readers: Partial<Record<OutputStream, PipeReader>> = {};
   #writer: PipeWriter | null = null;
   #feedError: CoreError | null = null;
@@ -97,7 +96,7 @@ export class Child implements AsyncDisposable {
           this[stream] = readable;
           this.#readers[stream] = reader;
         } else {
-          this.#captures[stream] = new ChunkCapture(this.#budget);
+          this.#captures[stream] = new Capture(this.#budget);
           this.#readers[stream] = this.#captureReader(stream, fd);
         }
         stdio[stream] = -1; // the pipe reader owns it now

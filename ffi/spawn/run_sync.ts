@@ -3,7 +3,7 @@
  * synchronous driver of {@linkcode Supervision}, which decides every stop.
  * @module
  */
-import { OutputBudget, StdinFeeder, StreamCapture } from "../drain.ts";
+import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../drain.ts";
 import { closeFd } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
@@ -76,8 +76,8 @@ class SyncRun implements SupervisionPort {
   /** Created only when there is something to watch: a null-stdio child needs no epoll. */
   #epoll: Epoll | null = null;
   readonly #budget: OutputBudget;
-  readonly #out: StreamCapture;
-  readonly #err: StreamCapture;
+  readonly #captures: Record<"stdout" | "stderr", Capture>;
+  readonly #readSizes = { stdout: new PipeReadSize(), stderr: new PipeReadSize() };
   readonly #feeder: StdinFeeder | null;
   readonly #group: boolean;
   #pidfd = -1;
@@ -93,8 +93,7 @@ class SyncRun implements SupervisionPort {
     this.#stdio = stdio;
     this.#started = started;
     this.#budget = new OutputBudget(plan.maxOutput);
-    this.#out = new StreamCapture(this.#budget);
-    this.#err = new StreamCapture(this.#budget);
+    this.#captures = { stdout: new Capture(this.#budget), stderr: new Capture(this.#budget) };
     this.#feeder = plan.stdin instanceof Uint8Array ? new StdinFeeder(plan.stdin) : null;
     this.#group = plan.pgroup !== "none";
     this.#sup = new Supervision({
@@ -206,8 +205,8 @@ class SyncRun implements SupervisionPort {
     return finishOutput({
       pid: this.#pid,
       reaped: this.#reaped!,
-      stdout: this.#out.bytes(),
-      stderr: this.#err.bytes(),
+      stdout: this.#captures.stdout.bytes(),
+      stderr: this.#captures.stderr.bytes(),
       durationMs: performance.now() - this.#started,
       supervision: this.#sup,
       maxOutput: this.#plan.maxOutput,
@@ -226,15 +225,15 @@ class SyncRun implements SupervisionPort {
   #readOutput(stream: "stdout" | "stderr"): void {
     const fd = this.#stdio[stream];
     if (fd < 0) return;
-    const capture = stream === "stdout" ? this.#out : this.#err;
     const earlyExit = stream === "stdout" ? this.#plan.earlyExit : null;
-    const result = capture.readOnce(fd, earlyExit !== null);
+    const result = readInto(fd, this.#captures[stream], this.#readSizes[stream]);
     if (result === "again") return;
-    if (result.n === 0) return this.#closeOutput(stream);
+    if (result === 0) return this.#closeOutput(stream);
     if (!earlyExit || this.#sup.callbackError) return;
     let enough: boolean;
     try {
-      enough = earlyExit(result.chunk);
+      // The callback may keep what it is given: never the lent scratch buffer.
+      enough = earlyExit(result.kept ?? result.chunk.slice());
     } catch (e) {
       return this.#sup.callbackFailed(e);
     }
@@ -278,9 +277,12 @@ class SyncRun implements SupervisionPort {
   cutPipes(): void {
     for (const stream of ["stdout", "stderr"] as const) {
       while (this.#stdio[stream] >= 0) {
-        const capture = stream === "stdout" ? this.#out : this.#err;
-        const result = capture.readOnce(this.#stdio[stream]);
-        if (result === "again" || result.n === 0) this.#closeOutput(stream);
+        const result = readInto(
+          this.#stdio[stream],
+          this.#captures[stream],
+          this.#readSizes[stream],
+        );
+        if (result === "again" || result === 0) this.#closeOutput(stream);
       }
     }
   }
