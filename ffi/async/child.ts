@@ -12,7 +12,7 @@ import { type ExitStatus, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
 import { type Reaped, sendSignal } from "../process_control.ts";
 import { finishOutput, type Output } from "../spawn/output.ts";
-import type { SpawnPlan } from "../spawn/plan.ts";
+import type { SupervisePlan } from "../spawn/plan.ts";
 import type { Started } from "../spawn/start.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
@@ -46,7 +46,7 @@ export class Child implements AsyncDisposable {
   /** The child's stderr, when spawned with `stderr: "piped"`. */
   readonly stderr: ReadableStream<Uint8Array> | null = null;
 
-  readonly #plan: SpawnPlan;
+  readonly #plan: SupervisePlan;
   readonly #startedAt: number;
   readonly #group: boolean;
   readonly #exit: Promise<Reaped>;

@@ -15,7 +15,7 @@ import { acquireStack, releaseStack, type VforkStack, vforkStack } from "../nati
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
 import type { Platform } from "../platform.ts";
 import { reap } from "../process_control.ts";
-import type { SpawnPlan } from "./plan.ts";
+import type { LaunchPlan } from "./plan.ts";
 import type { ChildEnd } from "./stdio.ts";
 import type { ValidFdPolicy } from "./validate.ts";
 
@@ -56,7 +56,7 @@ interface BuiltRequest {
 function buildRequest(
   c: Libc,
   req: HelperRequest,
-  plan: SpawnPlan,
+  plan: LaunchPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
 ): BuiltRequest {
@@ -106,9 +106,9 @@ class ChildReport {
   readonly #c: Libc;
   readonly #req: HelperRequest;
   readonly #pipe: [number, number] | null;
-  readonly #plan: SpawnPlan;
+  readonly #plan: LaunchPlan;
 
-  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: SpawnPlan) {
+  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: LaunchPlan) {
     this.#c = c;
     this.#req = req;
     this.#plan = plan;
@@ -147,18 +147,18 @@ class ChildReport {
  * the exec), with a request and a stack of its own, and returns a promise.
  */
 export function helperSpawn(
-  plan: SpawnPlan,
+  plan: LaunchPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
 ): number;
 export function helperSpawn(
-  plan: SpawnPlan,
+  plan: LaunchPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
   where: "offThread",
 ): Promise<number>;
 export function helperSpawn(
-  plan: SpawnPlan,
+  plan: LaunchPlan,
   child: readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
   where: "here" | "offThread" = "here",
@@ -228,7 +228,7 @@ function withStack(req: HelperRequest, stack: VforkStack): void {
   req.u64("stack", stack.low).u64("stackSize", BigInt(stack.size));
 }
 
-function finish(c: Libc, pid: number, errno: number, step: number, plan: SpawnPlan): number {
+function finish(c: Libc, pid: number, errno: number, step: number, plan: LaunchPlan): number {
   if (pid < 0) {
     throw sysError(
       "clone",
@@ -244,7 +244,7 @@ function finish(c: Libc, pid: number, errno: number, step: number, plan: SpawnPl
 const decoder = new TextDecoder();
 
 /** The path a failed step was about: the cwd for chdir, the program for execve. */
-function stepSubject(step: number, plan: SpawnPlan): string | undefined {
+function stepSubject(step: number, plan: LaunchPlan): string | undefined {
   const op = CHILD_STEPS[step];
   if (op === "child chdir" && plan.cwd) return decoder.decode(plan.cwd);
   if (op === "child execve") return decoder.decode(plan.path.subarray(0, plan.path.indexOf(0)));
@@ -286,7 +286,7 @@ function readReport(c: Libc, fd: number): [number, number] {
   return got === 8 ? [buf[0], buf[1]] : [0, 0];
 }
 
-function encodeRlimits(c: Libc, plan: SpawnPlan, size: number): Uint8Array {
+function encodeRlimits(c: Libc, plan: LaunchPlan, size: number): Uint8Array {
   const out = new Uint8Array(size * plan.rlimits.length);
   const view = new DataView(out.buffer);
   plan.rlimits.forEach((limit, i) => {

@@ -27,6 +27,44 @@ export interface SpawnPlan extends ValidOptions {
   readonly envp: CStringArray | null;
 }
 
+/**
+ * What a backend needs to start a child: the program, its argv and environment, where it runs,
+ * its stdio, group, fds and limits. Backends see nothing of how the child is supervised.
+ */
+export type LaunchPlan = Pick<
+  SpawnPlan,
+  | "backend"
+  | "path"
+  | "argv"
+  | "envp"
+  | "cwd"
+  | "stdin"
+  | "stdout"
+  | "stderr"
+  | "pgroup"
+  | "fdPolicy"
+  | "rlimits"
+>;
+
+/**
+ * What a driver needs to supervise a started child: the stop rules' inputs (timeout, grace,
+ * cancel, early exit, abort), the output cap, what to feed and whether it leads a group.
+ */
+export type SupervisePlan = Pick<
+  SpawnPlan,
+  | "timeoutMs"
+  | "killGraceMs"
+  | "cancel"
+  | "earlyExit"
+  | "afterEarlyExit"
+  | "maxOutput"
+  | "signal"
+  | "stdin"
+  | "stdout"
+  | "stderr"
+  | "pgroup"
+>;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

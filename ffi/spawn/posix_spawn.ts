@@ -7,7 +7,7 @@ import { sysError } from "../errors.ts";
 import { closeFd, devNullFd, dupCloexec, fdFlags, listOpenFds } from "../fds.ts";
 import { type Libc, libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
-import type { SpawnPlan } from "./plan.ts";
+import type { LaunchPlan } from "./plan.ts";
 import { type FileAction, needsFdScan, planPosixSpawnCall } from "./posix_spawn_call.ts";
 import type { ChildStdio } from "./stdio.ts";
 
@@ -49,7 +49,7 @@ function preparedAttr(c: Libc, flags: number, pgroup: number | null): Uint8Array
 }
 
 /** Spawns `plan` with posix_spawn; returns the pid. Owns nothing afterwards but the child. */
-export function posixSpawn(plan: SpawnPlan, stdio: ChildStdio, caps: PosixSpawnCaps): number {
+export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawnCaps): number {
   const c = libc();
   const s = c.symbols;
   const keepCopies = new Map<number, number>();

@@ -18,7 +18,7 @@ import {
   type SupervisionPort,
 } from "../supervise/supervision.ts";
 import { finishOutput, type Output } from "./output.ts";
-import type { SpawnPlan } from "./plan.ts";
+import type { SupervisePlan } from "./plan.ts";
 import { startChild } from "./start.ts";
 import type { ChildStdio } from "./stdio.ts";
 
@@ -69,7 +69,7 @@ const POLL_MS = 1;
 /** One child being drained on this thread: the sync driver of its {@linkcode Supervision}. */
 class SyncRun implements SupervisionPort {
   readonly #pid: number;
-  readonly #plan: SpawnPlan;
+  readonly #plan: SupervisePlan;
   readonly #stdio: ChildStdio;
   readonly #started: number;
   readonly #sup: Supervision;
@@ -87,7 +87,7 @@ class SyncRun implements SupervisionPort {
   #reaped: Reaped | null = null;
   #killAt = Infinity;
 
-  constructor(pid: number, plan: SpawnPlan, stdio: ChildStdio, started: number) {
+  constructor(pid: number, plan: SupervisePlan, stdio: ChildStdio, started: number) {
     this.#pid = pid;
     this.#plan = plan;
     this.#stdio = stdio;

@@ -5,7 +5,7 @@
  * @module
  */
 import { cloexecPipe, closeFd, setNonblocking } from "../fds.ts";
-import type { SpawnPlan } from "./plan.ts";
+import type { LaunchPlan } from "./plan.ts";
 
 /** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */
 export type ChildEnd = number | "null" | "inherit";
@@ -22,7 +22,7 @@ export class ChildStdio {
   stderr = -1;
 
   /** Opens the pipes `plan` asks for; on failure closes what it opened and rethrows. */
-  static open(plan: SpawnPlan): ChildStdio {
+  static open(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr">): ChildStdio {
     const stdio = new ChildStdio();
     try {
       if (plan.stdin instanceof Uint8Array || plan.stdin === "piped") {
