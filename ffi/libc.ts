@@ -7,8 +7,11 @@ import { abiFor, type AbiTable, type ArchName, type LibcName } from "./abi/mod.t
 import { CoreError } from "./errors.ts";
 import { PROPERTY_SYMBOLS, propertyReader } from "./properties.ts";
 
-/** Every libc function coreshift calls. Symbols that only some libcs have are optional. */
-const SYMBOLS = {
+/**
+ * Every libc function coreshift calls. Symbols that only some libcs have are optional; the
+ * bionic API level of each is in bionic_symbols.ts.
+ */
+export const LIBC_SYMBOLS = {
   posix_spawn: {
     parameters: ["buffer", "buffer", "buffer", "buffer", "pointer", "pointer"],
     result: "i32",
@@ -97,7 +100,7 @@ const SYMBOLS = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** The opened libc's functions. Optional ones are `null` where the libc lacks them. */
-export type LibcSymbols = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
+export type LibcSymbols = Deno.DynamicLibrary<typeof LIBC_SYMBOLS>["symbols"];
 
 /** An opened C library with its identity and ABI table. */
 export interface Libc {
@@ -132,11 +135,11 @@ function openLibc(): Libc {
   const candidates = Deno.build.os === "android"
     ? ["libc.so", "libc.so.6"]
     : ["libc.so.6", "libc.so"];
-  let lib: Deno.DynamicLibrary<typeof SYMBOLS> | undefined;
+  let lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS> | undefined;
   const failures: string[] = [];
   for (const candidate of candidates) {
     try {
-      lib = Deno.dlopen(candidate, SYMBOLS);
+      lib = Deno.dlopen(candidate, LIBC_SYMBOLS);
       break;
     } catch (e) {
       failures.push(`${candidate}: ${(e as Error).message}`);

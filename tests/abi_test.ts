@@ -13,6 +13,7 @@ import { HELPER_CFLAGS } from "../ffi/native/compile.ts";
 import { probeAbi, probeAbiAgainst } from "../android/abi_probe.ts";
 import { libc } from "../ffi/libc.ts";
 import "./_harness.ts"; // loads libc before any test, so no test is charged with it
+import { differences, flattenTable, parseDump } from "./_abi_compare.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const buildDir = join(here, ".build");
@@ -54,45 +55,6 @@ function run(cmd: string, args: readonly string[]): string {
   const text = new TextDecoder();
   assert.ok(out.success, `${cmd} ${args.join(" ")} failed:\n${text.decode(out.stderr)}`);
   return text.decode(out.stdout);
-}
-
-/** Every number in the table, keyed by its dotted path (identity fields and the helper aside). */
-export function flattenTable(table: AbiTable): Map<string, number> {
-  const out = new Map<string, number>();
-  const skip = new Set(["libc", "arch", "libraryName", "errnoSymbol", "helperRequest"]);
-  const walk = (value: unknown, path: string) => {
-    if (typeof value === "number") out.set(path, value);
-    else if (value && typeof value === "object") {
-      for (const [k, v] of Object.entries(value)) {
-        if (!path && skip.has(k)) continue;
-        walk(v, path ? `${path}.${k}` : k);
-      }
-    }
-  };
-  walk(table, "");
-  return out;
-}
-
-function parseDump(text: string): Map<string, number> {
-  return new Map(
-    text.trim().split("\n").map((line) => {
-      const [key, value] = line.split(" ");
-      return [key, Number(value)];
-    }),
-  );
-}
-
-/** Differences between the table and the compiler, both ways, one line each. */
-function differences(table: Map<string, number>, c: Map<string, number>): string[] {
-  const out: string[] = [];
-  for (const [key, value] of table) {
-    if (!c.has(key)) out.push(`${key}: in the table (${value}) but not printed by abi_dump.c`);
-    else if (c.get(key) !== value) out.push(`${key}: table ${value}, C ${c.get(key)}`);
-  }
-  for (const key of c.keys()) {
-    if (!table.has(key)) out.push(`${key}: printed by C, not in the table`);
-  }
-  return out;
 }
 
 Deno.test("flattenTable sees nested numbers and skips identity fields", () => {

@@ -3,6 +3,7 @@
  * Pure given its inputs, so tests can ask "what would bionic at API 29 allow?".
  * @module
  */
+import { bionicHas } from "../bionic_symbols.ts";
 import { libc } from "../libc.ts";
 import { hostPlatform, type Platform, versionAtLeast } from "../platform.ts";
 
@@ -34,10 +35,11 @@ export function posixSpawnCaps(
   if (platform.libc === "bionic") {
     const api = platform.androidApi ?? 0;
     return {
-      available: api >= 28 && has("posix_spawn"),
-      addchdir: api >= 34 && has("posix_spawn_file_actions_addchdir_np"),
-      addclosefrom: false,
-      setsid: api >= 28,
+      available: bionicHas("posix_spawn", api) && has("posix_spawn"),
+      addchdir: bionicHas("posix_spawn_file_actions_addchdir_np", api) &&
+        has("posix_spawn_file_actions_addchdir_np"),
+      addclosefrom: bionicHas("posix_spawn_file_actions_addclosefrom_np", api),
+      setsid: bionicHas("posix_spawn", api), // POSIX_SPAWN_SETSID came with posix_spawn
       wantsUseVfork: true,
     };
   }
