@@ -15,6 +15,7 @@ import { platform } from "./platform.ts";
 import type { SuInfo } from "./su.ts";
 import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
 import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
+import { hostSystemLinker } from "../ffi/spawn/plan.ts";
 
 /** Everything the report is built from. */
 export interface DoctorInputs {
@@ -32,6 +33,8 @@ export interface DoctorInputs {
   readonly su: SuInfo | null;
   /** Android 12+'s phantom process killer settings, or null where there is none. */
   readonly phantomKiller: PhantomKiller | null;
+  /** The linker app-data programs run through (termux-exec's system linker exec), or null. */
+  readonly systemLinker: string | null;
 }
 
 /** A problem and how to fix it. */
@@ -72,6 +75,12 @@ export interface DoctorReport {
   };
   /** Termux's directories when running inside Termux, else null. */
   readonly termux: TermuxDirs | null;
+  /**
+   * Inside Termux, the linker that programs under the app data directory run through, because
+   * this app may not exec its own files (Android 10+, targetSdk ≥ 29); null when they are exec'd
+   * directly. `/bin/X` and `/usr/bin/X` run `$PREFIX/bin/X` either way.
+   */
+  readonly systemLinker: string | null;
   /** The `su` found (PATH, then the usual places) and its flavour, or null. */
   readonly su: SuInfo | null;
   /** Android 12+'s phantom process killer, or null where there is none. */
@@ -133,6 +142,7 @@ export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
     exitSource: syscalls.pidfd_open ? "pidfd" : "sigchld",
     confinement: inputs.confinement,
     termux,
+    systemLinker: termux ? inputs.systemLinker : null,
     su: inputs.su,
     phantomKiller: killer,
     warnings,
@@ -158,5 +168,6 @@ export function doctor(): DoctorReport {
     env: Deno.env.toObject(),
     su: platform().su, // su -v runs once per process, shared with platform()
     phantomKiller: phantomKiller(hostPlatform().androidApi),
+    systemLinker: hostSystemLinker(),
   });
 }

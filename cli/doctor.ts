@@ -84,7 +84,13 @@ export function formatDoctor(r: DoctorReport): string {
     `seccomp    ${r.confinement.seccomp}` +
     (r.confinement.filters === null ? "" : ` (${r.confinement.filters} filters)`) +
     (r.confinement.noNewPrivs ? ", no_new_privs" : ""),
-    `termux     ${r.termux ? r.termux.prefix : "no"}`,
+    `termux     ${
+      r.termux
+        ? `${r.termux.prefix}; app-data programs ${
+          r.systemLinker ? `run through ${r.systemLinker}` : "exec'd directly"
+        }`
+        : "no"
+    }`,
     `su         ${
       r.su ? `${r.su.path} (${r.su.flavour}${r.su.version ? ` ${r.su.version}` : ""})` : "not found"
     }`,

@@ -48,7 +48,7 @@ export function termuxDirs(env: Readonly<Record<string, string | undefined>>): T
  *
  * @example
  * ```ts
- * import { tempDir } from "@coreshift/core/android";
+ * import { tempDir } from "./termux.ts";
  * console.log(tempDir(Deno.env.toObject()));
  * ```
  */
@@ -64,4 +64,47 @@ export function termuxSearchPath(pathVar: string | undefined, prefix: string): s
   if (!pathVar) return `${prefix}/bin:${ANDROID_SYSTEM_BIN}`;
   const dirs = pathVar.split(":");
   return dirs.includes(ANDROID_SYSTEM_BIN) ? pathVar : `${pathVar}:${ANDROID_SYSTEM_BIN}`;
+}
+
+/** Android's linker for 64-bit programs, which can run a program given as its first argument. */
+export const SYSTEM_LINKER_64 = "/system/bin/linker64";
+
+/** What decides whether termux-exec's system linker exec is on. */
+export interface LinkerExecFacts {
+  /** The device's API level (the linker takes a program argument from API 29). */
+  readonly androidApi: number | null;
+  /** `$TERMUX_EXEC__SYSTEM_LINKER_EXEC__MODE`: `disable`, `enable` (default), `force`, `force_all`. */
+  readonly mode: string | undefined;
+  /** This process's effective uid. */
+  readonly euid: number;
+  /** The SELinux context (`$TERMUX__SE_PROCESS_CONTEXT`, else `/proc/self/attr/current`), or null. */
+  readonly seContext: string | null;
+}
+
+/** Contexts that may exec app data files: old targetSdk apps, shell, run-as and root. */
+const EXEMPT_CONTEXT_PREFIXES = [
+  "u:r:untrusted_app_27:",
+  "u:r:untrusted_app_25:",
+  "u:r:runas_app:",
+];
+const EXEMPT_CONTEXTS = ["u:r:shell:s0", "u:r:magisk:s0", "u:r:ksu:s0", "u:r:su:s0"];
+const ROOT_UID = 0;
+const SHELL_UID = 2000;
+
+/**
+ * Whether programs under the app data directory must run through the system linker, by
+ * termux-exec's rules: never before API 29 or with `disable`; `force_all` always; `force` unless
+ * root or shell; by default only where the process may not exec its own files, that is an app
+ * context with targetSdk ≥ 29 (not root, shell, run-as, or a context that cannot be read).
+ */
+export function systemLinkerExecOn(facts: LinkerExecFacts): boolean {
+  const mode = facts.mode ?? "enable";
+  if (mode === "disable" || (facts.androidApi ?? 0) < 29) return false;
+  if (mode === "force_all") return true;
+  const privileged = facts.euid === ROOT_UID || facts.euid === SHELL_UID;
+  if (mode === "force" || privileged) return !privileged;
+  const context = facts.seContext;
+  if (context === null) return false;
+  return !EXEMPT_CONTEXTS.includes(context) &&
+    !EXEMPT_CONTEXT_PREFIXES.some((p) => context.startsWith(p));
 }

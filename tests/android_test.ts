@@ -13,7 +13,8 @@ import {
   propertyReader,
   sharedGetpropReader,
 } from "../ffi/properties.ts";
-import { parseShebang, termuxInterpreter } from "../ffi/spawn/shebang.ts";
+import { parseShebang } from "../ffi/spawn/shebang.ts";
+import { appDataDirOf, termuxInterpreter } from "../ffi/spawn/termux_exec.ts";
 import { phantomKillerFrom } from "../android/phantom.ts";
 import { platformFacts } from "../android/platform.ts";
 import { platformFrom } from "../ffi/platform.ts";
@@ -206,11 +207,12 @@ Deno.test("parseShebang follows the kernel: one interpreter, the rest is one arg
   assert.equal(parse("# !/bin/sh"), null);
 });
 
-Deno.test("termuxInterpreter maps FHS bin directories into $PREFIX/bin only", () => {
+Deno.test("termuxInterpreter maps /bin and /usr/bin into $PREFIX/bin, as termux-exec does", () => {
   const p = "/data/data/com.termux/files/usr";
   assert.equal(termuxInterpreter("/usr/bin/env", p), `${p}/bin/env`);
   assert.equal(termuxInterpreter("/bin/sh", p), `${p}/bin/sh`);
-  assert.equal(termuxInterpreter("/usr/local/bin/node", p), `${p}/bin/node`);
+  assert.equal(termuxInterpreter("/usr/local/bin/node", p), null, "termux-exec leaves it");
+  assert.equal(termuxInterpreter("/sbin/ip", p), null);
   assert.equal(termuxInterpreter(`${p}/bin/sh`, p), null);
   assert.equal(termuxInterpreter("/system/bin/sh", p), null);
   assert.equal(termuxInterpreter("/usr/lib/x/y", p), null);

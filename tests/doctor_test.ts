@@ -28,6 +28,7 @@ function inputs(platform: Platform, over: Partial<DoctorInputs> = {}): DoctorInp
     env: TERMUX_ENV,
     su: null,
     phantomKiller: null,
+    systemLinker: null,
     ...over,
   };
 }
@@ -81,4 +82,13 @@ Deno.test("doctor: Android outside Termux is warned about; glibc Linux is not", 
   const linux = pretendGlibc();
   const r = buildDoctorReport(inputs(linux, { env: { PATH: "/usr/bin" } }));
   assert.equal(r.warnings.filter((w) => /Termux|phantom/.test(w.problem)).length, 0);
+});
+
+Deno.test("doctor: inside Termux it names the system linker app-data programs run through", () => {
+  const on = buildDoctorReport(inputs(bionic(34), { systemLinker: "/system/bin/linker64" }));
+  assert.equal(on.systemLinker, "/system/bin/linker64");
+  const outside = buildDoctorReport(
+    inputs(bionic(34), { env: {}, systemLinker: "/system/bin/linker64" }),
+  );
+  assert.equal(outside.systemLinker, null, "outside Termux there are no app-data programs to run");
 });

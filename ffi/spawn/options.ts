@@ -92,6 +92,13 @@ export interface SpawnOptions {
    * turns it off.
    */
   termuxPrefix?: string | null;
+  /**
+   * With a Termux prefix: the linker to run programs under the app's data directory through
+   * (`linker64 path args…`), as termux-exec does where Android forbids an app to exec its own
+   * files (Android 10+, targetSdk ≥ 29). Default: `/system/bin/linker64` where termux-exec's
+   * rules say it is needed, else none; `null` turns it off.
+   */
+  systemLinker?: string | null;
 }
 
 /** Text or raw bytes. */
@@ -146,4 +153,5 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "rlimits",
   "signal",
   "termuxPrefix",
+  "systemLinker",
 ]);

@@ -10,9 +10,15 @@ import { libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
 import type { Backend } from "./options.ts";
 import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
-import { termuxScriptExec } from "./shebang.ts";
+import {
+  appDataDirOf,
+  type TermuxExecRules,
+  termuxExecTarget,
+  termuxProgramPath,
+} from "./termux_exec.ts";
 import type { ValidOptions } from "./validate.ts";
-import { termuxDirs, termuxSearchPath } from "../termux.ts";
+import { SYSTEM_LINKER_64, systemLinkerExecOn, termuxDirs, termuxSearchPath } from "../termux.ts";
+import { readProcText } from "../proc_files.ts";
 import { hostPlatform } from "../platform.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
@@ -82,22 +88,31 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
     assertPosixSpawnSupports(valid, caps);
     if (valid.cwd) assertDirectory(valid.cwd);
   }
-  const prefix = valid.termuxPrefix === "auto" ? hostTermuxPrefix() : valid.termuxPrefix;
+  const termux = termuxRules(valid);
   const searchPath = () => {
     const path = childPath(valid);
-    if (!prefix) return path ?? DEFAULT_PATH;
-    return encoder.encode(termuxSearchPath(path && decoder.decode(path), prefix));
+    if (!termux) return path ?? DEFAULT_PATH;
+    return encoder.encode(termuxSearchPath(path && decoder.decode(path), termux.prefix));
   };
-  const path = resolveProgram(valid.program, valid.cwd, searchPath, viaPosixSpawn);
+  const program = termux ? termuxProgramPath(valid.program, termux.prefix) : valid.program;
+  const path = resolveProgram(program, valid.cwd, searchPath, viaPosixSpawn);
   const argv = [valid.argv0, ...valid.args];
-  const script = prefix ? termuxScriptExec(path, argv, prefix) : null;
+  const exec = termux ? termuxExecTarget(path, argv, termux) : null;
   return {
     ...valid,
     backend,
-    path: cString(script?.path ?? path),
-    argv: cStringArray(script?.argv ?? argv),
+    path: cString(exec?.path ?? path),
+    argv: cStringArray(exec?.argv ?? argv),
     envp: buildEnv(valid),
   };
+}
+
+/** Termux's exec rules for this spawn, or null outside Termux (or with `termuxPrefix: null`). */
+function termuxRules(valid: ValidOptions): TermuxExecRules | null {
+  const prefix = valid.termuxPrefix === "auto" ? hostTermuxPrefix() : valid.termuxPrefix;
+  if (!prefix) return null;
+  const linker = valid.systemLinker === "auto" ? hostSystemLinker() : valid.systemLinker;
+  return { prefix, linker, appDataDir: appDataDirOf(prefix) };
 }
 
 let termuxPrefixCache: string | null | undefined;
@@ -105,13 +120,37 @@ let termuxPrefixCache: string | null | undefined;
 /** Termux's prefix when this process runs inside Termux on Android, read once. */
 function hostTermuxPrefix(): string | null {
   if (termuxPrefixCache !== undefined) return termuxPrefixCache;
-  const env = (name: string) => {
-    const value = getenvBytes(name);
-    return value && decoder.decode(value);
-  };
   return termuxPrefixCache = hostPlatform().os === "android"
     ? termuxDirs({ PREFIX: env("PREFIX"), TERMUX_VERSION: env("TERMUX_VERSION") })?.prefix ?? null
     : null;
+}
+
+let systemLinkerCache: string | null | undefined;
+
+/** The system linker when termux-exec's rules say this process needs it, read once. */
+export function hostSystemLinker(): string | null {
+  if (systemLinkerCache !== undefined) return systemLinkerCache;
+  const on = systemLinkerExecOn({
+    androidApi: hostPlatform().androidApi,
+    mode: env("TERMUX_EXEC__SYSTEM_LINKER_EXEC__MODE"),
+    euid: libc().symbols.geteuid(),
+    seContext: env("TERMUX__SE_PROCESS_CONTEXT") ?? seLinuxContext(),
+  });
+  return systemLinkerCache = on ? SYSTEM_LINKER_64 : null;
+}
+
+/** This process's SELinux context, or null where it cannot be read (no SELinux). */
+function seLinuxContext(): string | null {
+  try {
+    return readProcText("/proc/self/attr/current").replace(/\0.*$/s, "").trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function env(name: string): string | undefined {
+  const value = getenvBytes(name);
+  return value && decoder.decode(value);
 }
 
 /** Refuses, with the way out named, what this libc's posix_spawn cannot do. */

@@ -50,6 +50,7 @@ export interface ValidOptions {
   readonly signal: AbortSignal | null;
   /** Termux prefix for lookup and `#!` rewriting; `"auto"` detects it at plan time. */
   readonly termuxPrefix: string | null | "auto";
+  readonly systemLinker: string | null | "auto";
 }
 
 /**
@@ -133,6 +134,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     rlimits: validateRlimits(options.rlimits),
     signal: validateSignal(options.signal),
     termuxPrefix: validateTermuxPrefix(options.termuxPrefix),
+    systemLinker: validateSystemLinker(options.systemLinker),
   };
   if (valid.earlyExit && valid.stdout !== "capture") {
     throw invalidArgument(
@@ -361,6 +363,19 @@ function optionalTimeout(value: unknown, name: string): number | null {
 function nonNegativeMs(value: unknown, name: string): number {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
   throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms ≥ 0");
+}
+
+function validateSystemLinker(value: unknown): string | null | "auto" {
+  if (value === undefined) return "auto";
+  if (value === null) return null;
+  if (typeof value !== "string" || !value.startsWith("/") || value.includes("\0")) {
+    throw invalidArgument(
+      "validate systemLinker",
+      `systemLinker must be an absolute path or null, got ${JSON.stringify(value)}`,
+      "pass /system/bin/linker64, or null to turn the system linker exec off",
+    );
+  }
+  return value;
 }
 
 function validateTermuxPrefix(value: unknown): string | null | "auto" {
