@@ -224,10 +224,10 @@ export function buildFromSource(arch: string, compiler: string): NativeHelper {
     );
   }
   const source = fileURLToPath(sourceUrl);
-  const out = join(
-    cacheDir(),
-    `${HELPER_FILE}-${arch}-${sha256(Deno.readFileSync(source)).slice(0, 16)}`,
-  );
+  // The cache name follows both files the build reads: the sequence and its request header.
+  const header = fileURLToPath(new URL("./cs_request.h", import.meta.url));
+  const sources = new Uint8Array([...Deno.readFileSync(source), ...Deno.readFileSync(header)]);
+  const out = join(cacheDir(), `${HELPER_FILE}-${arch}-${sha256(sources).slice(0, 16)}`);
   if (fileSha256(out) === undefined) {
     const tmp = `${out}.${Deno.pid}.tmp`;
     Deno.mkdirSync(cacheDir(), { recursive: true });

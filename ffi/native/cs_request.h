@@ -1,0 +1,69 @@
+/*
+ * The request coreshift_spawn takes (ffi/native/child_setup.c), and what it reports: the helper's
+ * ABI, shared by the helper and by any C program that calls it (tests/fixtures/bionic_driver.c).
+ * Its layout is mirrored in ffi/abi/helper_request.ts; CS_ABI_VERSION guards it.
+ */
+#ifndef CORESHIFT_CS_REQUEST_H
+#define CORESHIFT_CS_REQUEST_H
+
+#include <stdint.h>
+
+#define CS_ABI_VERSION 2
+
+/* ---- the request ------------------------------------------------------------------------ */
+
+struct cs_rlimit {
+  uint32_t resource;
+  uint32_t pad;
+  uint64_t soft;
+  uint64_t hard;
+};
+
+struct cs_request {
+  const char *path;              /*   0: program to execve */
+  char *const *argv;             /*   8 */
+  char *const *envp;             /*  16 */
+  const char *cwd;               /*  24: NULL = stay */
+  const int32_t *keep_fds;       /*  32: fds to keep open across exec (CLOEXEC cleared) */
+  const struct cs_rlimit *rlimits; /* 40 */
+  char *stack;                   /*  48: vfork child stack (lowest address), size below */
+  uint64_t stack_size;           /*  56 */
+  uint64_t reset_signals;        /*  64: bit n-1 = reset signal n to SIG_DFL if it is not */
+  int32_t stdio[3];              /*  72: fd to dup onto 0, 1, 2; -1 leaves it as it is */
+  int32_t keep_count;            /*  84 */
+  int32_t rlimit_count;          /*  88 */
+  int32_t pgroup;                /*  92: 0 none, 1 leader (setpgid), 2 session (setsid) */
+  int32_t use_vfork;             /*  96 */
+  int32_t close_above2;          /* 100: enum cs_close_above2: how fds >= 3 not kept go */
+  int32_t error_fd;              /* 104: CLOEXEC pipe for {errno, step}, or -1: report below */
+  int32_t err_errno;             /* 108: out, when error_fd is -1 (vfork sharing our memory) */
+  int32_t err_step;              /* 112: out, likewise */
+};                               /* 120 bytes */
+
+/* What the child closes above fd 2 (CLOSE_ABOVE2 in ffi/abi/helper_request.ts). */
+enum cs_close_above2 {
+  CLOSE_NONE = 0,     /* nothing: every fd the child must not get is close-on-exec */
+  CLOSE_BY_RANGE = 1, /* close_range over every gap between kept fds (Linux 5.9+) */
+  CLOSE_BY_SCAN = 2,  /* find the open fds (ppoll, or a /proc/self/fd walk), close each */
+};
+
+/* The step that failed, as reported to the parent (ffi/native/steps.ts names them). */
+enum cs_step {
+  STEP_DUP_STDIN = 1,
+  STEP_DUP_STDOUT = 2,
+  STEP_DUP_STDERR = 3,
+  STEP_CLOSE_FDS = 4,
+  STEP_KEEP_FDS = 5,
+  STEP_SETSID = 6,
+  STEP_SETPGID = 7,
+  STEP_CHDIR = 8,
+  STEP_SETRLIMIT = 9,
+  STEP_SIGACTION = 10,
+  STEP_SIGMASK = 11,
+  STEP_EXECVE = 12,
+};
+
+long coreshift_spawn(struct cs_request *req);
+int coreshift_abi_version(void);
+
+#endif
