@@ -22,7 +22,8 @@ import type { ValidFdPolicy } from "./validate.ts";
 /** Every signal: the child resets each one that is not at its default already. */
 const ALL_SIGNALS = 0xffffffffffffffffn;
 const RLIM_INFINITY = 0xffffffffffffffffn;
-const PGROUP_CODE = { none: 0, leader: 1, isolated: 2 } as const;
+/** The request's `pgroup` values (the `pgroup` field of struct cs_request). */
+export const PGROUP_CODE = { none: 0, leader: 1, isolated: 2 } as const;
 
 /** What the child does about fds above 2. */
 export interface ChildFdWork {
