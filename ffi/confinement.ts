@@ -42,9 +42,9 @@ export function confinement(): Confinement {
 
 /**
  * Whether this process already runs under a seccomp filter: inside a sandbox, a container
- * runtime's profile, or another supervisor. On Android every app process (Termux included) runs
- * under the filter zygote installs, so this is always true there; it says a filter is present,
- * not who installed it.
+ * runtime's profile, or another supervisor. On Android 8.0 (API 26) and later every app process
+ * (Termux included) runs under the filter zygote installs, so it is true there; Android 7.x
+ * installs no app filter. It says a filter is present, not who installed it.
  *
  * @example
  * ```ts

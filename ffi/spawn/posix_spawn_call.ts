@@ -57,7 +57,10 @@ export function needsFdScan(policy: ValidFdPolicy, caps: PosixSpawnCaps): boolea
   return !(policy.kind === "closeFrom3" && caps.addclosefrom);
 }
 
-/** The calls one spawn makes. Never sets RESETIDS: on Android it calls setgroups → SIGSYS. */
+/**
+ * The calls one spawn makes. Never sets RESETIDS: bionic does it with seteuid/setegid, which
+ * reach setresgid, a call Android's app filter answers with SIGSYS (docs/android.md).
+ */
 export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
   const f = input.abi.spawnFlags;
   const flagNames = ["SETSIGMASK", "SETSIGDEF"];
