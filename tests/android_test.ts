@@ -14,7 +14,7 @@ import {
   sharedGetpropReader,
 } from "../ffi/properties.ts";
 import { parseShebang } from "../ffi/spawn/shebang.ts";
-import { appDataDirOf, termuxInterpreter } from "../ffi/spawn/termux_exec.ts";
+import { termuxInterpreter } from "../ffi/spawn/termux_exec.ts";
 import { phantomKillerFrom } from "../android/phantom.ts";
 import { platformFacts } from "../android/platform.ts";
 import { platformFrom } from "../ffi/platform.ts";
