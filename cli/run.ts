@@ -33,6 +33,10 @@ options:
   --pgroup                          the child leads a new process group; kills reach the group
   --setsid                          the child leads a new session (implies a group)
   --until REGEX                     stop the child once its stdout matches (exit 0 if it did)
+  --stdin FILE                      the child reads FILE (default: this terminal's stdin)
+  --stdout FILE, --stderr FILE      write to FILE (created, truncated; see --append)
+  --append                          append to the --stdout and --stderr files instead
+  --stderr-to-stdout                2>&1: stderr goes wherever stdout goes
   --as-root                         run through su (Magisk, KernelSU, AOSP); a timeout kills
                                     the root command's whole group; output is printed at the end
   --mount-master                    with --as-root: the global mount namespace (su -M)
@@ -106,6 +110,11 @@ export function parseRunArgs(
       pgroup: { type: "boolean" },
       setsid: { type: "boolean" },
       until: { type: "string" },
+      stdin: { type: "string" },
+      stdout: { type: "string" },
+      stderr: { type: "string" },
+      append: { type: "boolean" },
+      "stderr-to-stdout": { type: "boolean" },
       "as-root": { type: "boolean" },
       "mount-master": { type: "boolean" },
       "preserve-env": { type: "boolean" },
@@ -122,12 +131,19 @@ export function parseRunArgs(
     );
   }
   const capture = values.json === true || values.until !== undefined;
+  if (values.stdout !== undefined && capture) {
+    throw invalidArgument("run", "--stdout FILE with --json or --until", "drop one of them");
+  }
+  const append = values.append === true;
+  const toFile = (file: string | undefined) => file === undefined ? undefined : { file, append };
   const options: SpawnOptions = {
     program: positionals[0],
     args: positionals.slice(1),
-    stdin: "inherit",
-    stdout: capture ? "capture" : "inherit",
-    stderr: values.json ? "capture" : "inherit",
+    stdin: values.stdin === undefined ? "inherit" : { file: values.stdin },
+    stdout: toFile(values.stdout) ?? (capture ? "capture" : "inherit"),
+    stderr: values["stderr-to-stdout"]
+      ? "stdout"
+      : toFile(values.stderr) ?? (values.json ? "capture" : "inherit"),
     pgroup: values.setsid ? "isolated" : values.pgroup ? "leader" : "none",
   };
   if (values.backend !== undefined) options.backend = values.backend as Backend;

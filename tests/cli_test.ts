@@ -252,3 +252,32 @@ Deno.test("cli: run, fds and doctor work with the README's narrow permission lin
   const doctor = await coreshift(["doctor", "--json"], {}, NARROW);
   assert.notEqual(JSON.parse(doctor.stdout).confinement.seccomp, "unknown", doctor.stderr);
 });
+
+Deno.test("cli run: --stdin, --stdout, --stderr, --append and --stderr-to-stdout", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/in`, "input line\n");
+    const sh = ["--", "sh", "-c", "cat; echo err >&2"];
+    let r = await coreshift(["run", "--stdin", `${dir}/in`, "--stdout", `${dir}/out`, ...sh]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await Deno.readTextFile(`${dir}/out`), "input line\n");
+    assert.equal(r.stderr, "err\n");
+    r = await coreshift([
+      "run",
+      "--stdin",
+      `${dir}/in`,
+      "--stdout",
+      `${dir}/out`,
+      "--append",
+      "--stderr-to-stdout",
+      ...sh,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await Deno.readTextFile(`${dir}/out`), "input line\ninput line\nerr\n");
+    r = await coreshift(["run", "--stdin", `${dir}/missing`, "--", "cat"]);
+    assert.equal(r.code, 125, "a bad path is a failed spawn");
+    assert.match(r.stderr, /missing/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

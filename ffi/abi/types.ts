@@ -18,6 +18,9 @@ export interface KernelAbi {
     readonly O_RDONLY: number;
     readonly O_WRONLY: number;
     readonly O_RDWR: number;
+    readonly O_CREAT: number;
+    readonly O_TRUNC: number;
+    readonly O_APPEND: number;
     readonly O_NONBLOCK: number;
     readonly O_CLOEXEC: number;
     readonly O_DIRECTORY: number;

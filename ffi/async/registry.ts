@@ -136,8 +136,9 @@ export class ProcessRegistry implements AsyncDisposable {
         );
       }
     }
-    const piped = (mode: SpawnOptions["stdout"]) =>
-      mode === "inherit" || mode === "null" ? mode : "piped" as const;
+    // Captured streams go to the rings; files, fds, inherit, null and 2>&1 stay as asked.
+    const piped = <M>(mode: M) =>
+      mode === undefined || mode === "capture" || mode === "piped" ? "piped" as const : mode;
     const child = spawn({
       ...options,
       pgroup: options.pgroup === "isolated" ? "isolated" : "leader",

@@ -22,18 +22,49 @@ export interface SpawnOptions {
   /** Working directory of the child. */
   cwd?: string | Uint8Array;
   /**
-   * Bytes to feed the child's stdin, or `"null"` (default: `/dev/null`), `"inherit"`, or
-   * `"piped"` for a `WritableStream` (`spawn()` only).
+   * Bytes to feed the child's stdin, or `"null"` (default: `/dev/null`), `"inherit"`,
+   * `"piped"` for a `WritableStream` (`spawn()` only), a file (`{ file: "path" }`, opened by this
+   * process, relative to its cwd) or an fd this process owns (`{ fd: 5 }`; it stays open here).
    */
-  stdin?: Uint8Array | "null" | "inherit" | "piped";
+  stdin?: Uint8Array | "null" | "inherit" | "piped" | { readonly file: string } | {
+    readonly fd: number;
+  };
   /**
    * Where stdout goes (default `"capture"`): `"capture"` collects it into `Output` under
    * `maxOutput`; `"piped"` hands it over as a `ReadableStream` (`spawn()` only); `"inherit"` is
-   * this process's own fd; `"null"` is `/dev/null`.
+   * this process's own fd; `"null"` is `/dev/null`; `{ file }` writes a file (created with `mode`,
+   * default 0o644, unless `create: false`; truncated, or appended to with `append: true`);
+   * `{ fd }` is an fd this process owns (it stays open here).
    */
-  stdout?: "capture" | "piped" | "inherit" | "null";
-  /** Where stderr goes (default `"capture"`), as for `stdout`. */
-  stderr?: "capture" | "piped" | "inherit" | "null";
+  stdout?:
+    | "capture"
+    | "piped"
+    | "inherit"
+    | "null"
+    | {
+      readonly file: string;
+      readonly append?: boolean;
+      readonly create?: boolean;
+      readonly mode?: number;
+    }
+    | { readonly fd: number };
+  /**
+   * Where stderr goes (default `"capture"`), as for `stdout`, or `"stdout"`: wherever stdout
+   * goes, in one stream with it (`2>&1`).
+   */
+  stderr?:
+    | "capture"
+    | "piped"
+    | "inherit"
+    | "null"
+    | "stdout"
+    | {
+      readonly file: string;
+      readonly append?: boolean;
+      readonly create?: boolean;
+      readonly mode?: number;
+    }
+    | { readonly fd: number };
   /**
    * Process group of the child (default `"none"`): `"none"` stays in the parent's group;
    * `"leader"` leads a new group (`setpgid(0, 0)`), and stops reach the whole group;
@@ -103,8 +134,8 @@ export interface SpawnOptions {
 
 /** Text or raw bytes. */
 export type Bytes = string | Uint8Array;
-/** Where a child's output stream goes. */
-export type StdioMode = NonNullable<SpawnOptions["stdout"]>;
+/** Where a child's output stream goes, as a mode (redirections are validated into objects). */
+export type StdioMode = "capture" | "piped" | "inherit" | "null";
 /** Which inherited fds above 2 the child may keep. */
 export type FdPolicy = NonNullable<SpawnOptions["fdPolicy"]>;
 /** Process group of the child. */

@@ -4,7 +4,8 @@
  * since a child whose stdout is non-blocking fails ordinary programs with EAGAIN.
  * @module
  */
-import { cloexecPipe, closeFd, setNonblocking } from "../fds.ts";
+import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../fds.ts";
+import { isRedirect, openRedirect } from "./redirect.ts";
 import type { LaunchPlan } from "./plan.ts";
 
 /** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */
@@ -21,32 +22,45 @@ export class ChildStdio {
   /** Parent's read end of the child's stderr. */
   stderr = -1;
 
-  /** Opens the pipes `plan` asks for; on failure closes what it opened and rethrows. */
+  /**
+   * Opens the pipes and redirections `plan` asks for; on failure closes what it opened and
+   * rethrows. Every fd in `child` is this object's own (a caller's fd is copied), so closing
+   * them never touches the caller's.
+   */
   static open(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr">): ChildStdio {
     const stdio = new ChildStdio();
     try {
-      if (plan.stdin instanceof Uint8Array || plan.stdin === "piped") {
+      const stdin = plan.stdin;
+      if (stdin instanceof Uint8Array || stdin === "piped") {
         const [r, w] = cloexecPipe("create pipe");
         stdio.child[0] = r;
         stdio.stdin = w;
         setNonblocking(w, "stdin pipe");
-      } else stdio.child[0] = plan.stdin;
+      } else stdio.child[0] = isRedirect(stdin) ? openRedirect(stdin) : stdin;
       for (const [index, mode] of [[1, plan.stdout], [2, plan.stderr]] as const) {
-        if (mode !== "capture" && mode !== "piped") {
-          stdio.child[index] = mode;
-          continue;
+        if (mode === "stdout") stdio.child[2] = stdio.#mergedIntoStdout();
+        else if (isRedirect(mode)) stdio.child[index] = openRedirect(mode);
+        else if (mode !== "capture" && mode !== "piped") stdio.child[index] = mode;
+        else {
+          const [r, w] = cloexecPipe("create pipe");
+          stdio.child[index] = w;
+          if (index === 1) stdio.stdout = r;
+          else stdio.stderr = r;
+          setNonblocking(r, index === 1 ? "stdout pipe" : "stderr pipe");
         }
-        const [r, w] = cloexecPipe("create pipe");
-        stdio.child[index] = w;
-        if (index === 1) stdio.stdout = r;
-        else stdio.stderr = r;
-        setNonblocking(r, index === 1 ? "stdout pipe" : "stderr pipe");
       }
       return stdio;
     } catch (e) {
       stdio.closeAll();
       throw e;
     }
+  }
+
+  /** `2>&1`: the child's stderr is a copy of whatever its stdout is. */
+  #mergedIntoStdout(): ChildEnd {
+    const out = this.child[1];
+    if (out === "null") return "null";
+    return dupCloexec(out === "inherit" ? 1 : out, "merge stderr into stdout");
   }
 
   /** Closes the child's ends in the parent, once the child holds its copies. */

@@ -18,6 +18,7 @@ import {
   type SpawnOptions,
   type StdioMode,
 } from "./options.ts";
+import { type Redirect, validateRedirect } from "./redirect.ts";
 
 /** An fd policy after validation. */
 export type ValidFdPolicy =
@@ -33,9 +34,9 @@ export interface ValidOptions {
   readonly env: ReadonlyMap<string, Uint8Array> | null;
   readonly clearEnv: boolean;
   readonly cwd: Uint8Array | null;
-  readonly stdin: Uint8Array | "null" | "inherit" | "piped";
-  readonly stdout: StdioMode;
-  readonly stderr: StdioMode;
+  readonly stdin: Uint8Array | "null" | "inherit" | "piped" | Redirect;
+  readonly stdout: StdioMode | Redirect;
+  readonly stderr: StdioMode | "stdout" | Redirect;
   readonly pgroup: PgroupMode;
   readonly fdPolicy: ValidFdPolicy;
   readonly maxOutput: number;
@@ -113,8 +114,12 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     clearEnv: bool(options.clearEnv, "clearEnv", false),
     cwd,
     stdin: validateStdin(options.stdin),
-    stdout: oneOf(options.stdout, STDIO_MODES, "stdout", DEFAULTS.stdio) as StdioMode,
-    stderr: oneOf(options.stderr, STDIO_MODES, "stderr", DEFAULTS.stdio) as StdioMode,
+    stdout: validateRedirect(options.stdout, "stdout", true) ??
+      oneOf(options.stdout, STDIO_MODES, "stdout", DEFAULTS.stdio) as StdioMode,
+    stderr: validateRedirect(options.stderr, "stderr", true) ??
+      oneOf(options.stderr, [...STDIO_MODES, "stdout"], "stderr", DEFAULTS.stdio) as
+        | StdioMode
+        | "stdout",
     pgroup: oneOf(options.pgroup, PGROUP_MODES, "pgroup", DEFAULTS.pgroup) as PgroupMode,
     fdPolicy: validateFdPolicy(options.fdPolicy),
     maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
@@ -139,7 +144,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
   if (valid.earlyExit && valid.stdout !== "capture") {
     throw invalidArgument(
       "validate earlyExit",
-      `earlyExit watches captured stdout, but stdout is "${valid.stdout}"`,
+      `earlyExit watches captured stdout, but stdout is ${JSON.stringify(options.stdout)}`,
       'set stdout: "capture", or read the stdout stream and stop when you have enough',
     );
   }
@@ -236,9 +241,11 @@ function validateStdin(stdin: SpawnOptions["stdin"]): ValidOptions["stdin"] {
   if (stdin === undefined) return "null";
   if (stdin === "null" || stdin === "inherit" || stdin === "piped") return stdin;
   if (stdin instanceof Uint8Array) return stdin;
+  const redirect = validateRedirect(stdin, "stdin", false);
+  if (redirect) return redirect;
   throw invalidArgument(
     "validate stdin",
-    `stdin must be a Uint8Array, "null", "inherit" or "piped"`,
+    `stdin must be a Uint8Array, "null", "inherit", "piped", { file } or { fd }`,
     "encode text with new TextEncoder().encode(…)",
   );
 }
