@@ -113,10 +113,10 @@ export function devNullFd(): number {
   return devNull = fd;
 }
 
-/** `fcntl(fd, F_DUPFD_CLOEXEC, 3)`: a close-on-exec copy of `fd` numbered 3 or above. */
-export function dupCloexec(fd: number, op: string): number {
+/** `fcntl(fd, F_DUPFD_CLOEXEC, lowest)`: a close-on-exec copy of `fd` numbered `lowest` or above. */
+export function dupCloexec(fd: number, op: string, lowest = 3): number {
   const c = libc();
-  const copy = c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_DUPFD_CLOEXEC, 3);
+  const copy = c.symbols.fcntl(fd, c.abi.kernel.common.fcntl.F_DUPFD_CLOEXEC, lowest);
   if (copy < 0) throw sysError(op, c.errno());
   return copy;
 }

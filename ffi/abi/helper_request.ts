@@ -29,13 +29,18 @@ export interface HelperRequestLayout {
     readonly errorFd: number;
     readonly errErrno: number;
     readonly errStep: number;
+    readonly deathSignal: number;
+    readonly parentPid: number;
+    readonly extraCount: number;
+    readonly extraFds: number;
+    readonly pgid: number;
   };
 }
 
 /** The LP64 layout. */
 export const HELPER_REQUEST_LP64: HelperRequestLayout = {
-  abiVersion: 2,
-  size: 120,
+  abiVersion: 3,
+  size: 144,
   rlimitSize: 24,
   offsets: {
     path: 0,
@@ -56,6 +61,11 @@ export const HELPER_REQUEST_LP64: HelperRequestLayout = {
     errorFd: 104,
     errErrno: 108,
     errStep: 112,
+    deathSignal: 116,
+    parentPid: 120,
+    extraCount: 124,
+    extraFds: 128,
+    pgid: 136,
   },
 };
 

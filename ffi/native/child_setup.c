@@ -37,6 +37,8 @@
 #define SYS_dup3 292
 #define SYS_prlimit64 302
 #define SYS_close_range 436
+#define SYS_prctl 157
+#define SYS_getppid 110
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
@@ -68,6 +70,8 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define SYS_execve 221
 #define SYS_prlimit64 261
 #define SYS_close_range 436
+#define SYS_prctl 167
+#define SYS_getppid 173
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long x8 __asm__("x8") = n;
@@ -99,6 +103,7 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define SIG_SETMASK 2
 #define F_SETFD 2
 #define SIGKILL 9
+#define PR_SET_PDEATHSIG 1
 #define SIGSTOP 19
 #define KERNEL_SIGSET_BYTES 8
 #define AT_FDCWD (-100)
@@ -254,12 +259,28 @@ static int child_main(void *arg) {
   struct cs_request *req = arg;
   long r;
 
+  /* 0. die with the parent: the death signal arrives when the thread that cloned us exits
+   *    (the parent starts such children from its main thread). If the parent died before the
+   *    prctl, we were already re-parented and the signal will never come: leave now. */
+  if (req->death_signal) {
+    r = sys2(SYS_prctl, PR_SET_PDEATHSIG, req->death_signal);
+    if (r < 0) fail(req, r, STEP_DEATH_SIGNAL);
+    if (sys0(SYS_getppid) != req->parent_pid) sys1(SYS_exit_group, 1);
+  }
+
   /* 1. stdio: dup each chosen fd onto 0, 1, 2 (dup3 clears CLOEXEC on the copy). The parent
    *    guarantees every source is >= 3, so no dup overwrites a source still to be used. */
   for (int i = 0; i < 3; i++) {
     if (req->stdio[i] < 0) continue;
     r = sys3(SYS_dup3, req->stdio[i], i, 0);
     if (r < 0) fail(req, r, STEP_DUP_STDIN + i);
+  }
+
+  /* 1b. fds mapped to chosen numbers. The parent placed every source above every target and
+   *     the error pipe, so no dup overwrites a source still to be used; the targets are kept. */
+  for (int i = 0; i < req->extra_count; i++) {
+    r = sys3(SYS_dup3, req->extra_fds[2 * i], req->extra_fds[2 * i + 1], 0);
+    if (r < 0) fail(req, r, STEP_EXTRA_FDS);
   }
 
   /* 2. fd policy: close what the child must not get, then clear CLOEXEC on what it keeps. The
@@ -276,12 +297,12 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_KEEP_FDS);
   }
 
-  /* 3. process group or session. */
+  /* 3. process group or session: lead a new group, lead a session, or join a group. */
   if (req->pgroup == 2) {
     r = sys0(SYS_setsid);
     if (r < 0) fail(req, r, STEP_SETSID);
-  } else if (req->pgroup == 1) {
-    r = sys2(SYS_setpgid, 0, 0);
+  } else if (req->pgroup == 1 || req->pgroup == 3) {
+    r = sys2(SYS_setpgid, 0, req->pgroup == 3 ? req->pgid : 0);
     if (r < 0) fail(req, r, STEP_SETPGID);
   }
 

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define CS_ABI_VERSION 2
+#define CS_ABI_VERSION 3
 
 /* ---- the request ------------------------------------------------------------------------ */
 
@@ -32,13 +32,19 @@ struct cs_request {
   int32_t stdio[3];              /*  72: fd to dup onto 0, 1, 2; -1 leaves it as it is */
   int32_t keep_count;            /*  84 */
   int32_t rlimit_count;          /*  88 */
-  int32_t pgroup;                /*  92: 0 none, 1 leader (setpgid), 2 session (setsid) */
+  int32_t pgroup;                /*  92: 0 none, 1 leader, 2 session (setsid), 3 join pgid */
   int32_t use_vfork;             /*  96 */
   int32_t close_above2;          /* 100: enum cs_close_above2: how fds >= 3 not kept go */
   int32_t error_fd;              /* 104: CLOEXEC pipe for {errno, step}, or -1: report below */
   int32_t err_errno;             /* 108: out, when error_fd is -1 (vfork sharing our memory) */
   int32_t err_step;              /* 112: out, likewise */
-};                               /* 120 bytes */
+  int32_t death_signal;          /* 116: PR_SET_PDEATHSIG signal, 0 = none */
+  int32_t parent_pid;            /* 120: with death_signal: exit if no longer our parent */
+  int32_t extra_count;           /* 124: pairs in extra_fds */
+  const int32_t *extra_fds;      /* 128: {source, target} pairs: dup3 source onto target */
+  int32_t pgid;                  /* 136: the group to join when pgroup is 3 */
+  int32_t pad;                   /* 140 */
+};                               /* 144 bytes */
 
 /* What the child closes above fd 2 (CLOSE_ABOVE2 in ffi/abi/helper_request.ts). */
 enum cs_close_above2 {
@@ -61,6 +67,8 @@ enum cs_step {
   STEP_SIGACTION = 10,
   STEP_SIGMASK = 11,
   STEP_EXECVE = 12,
+  STEP_EXTRA_FDS = 13,
+  STEP_DEATH_SIGNAL = 14,
 };
 
 long coreshift_spawn(struct cs_request *req);

@@ -18,6 +18,8 @@ export const CHILD_STEPS: Readonly<Record<number, string>> = {
   10: "child sigaction",
   11: "child sigprocmask",
   12: "child execve",
+  13: "child map fds",
+  14: "child set death signal",
 };
 
 /** A hint for the common failures, keyed `step:ERRNO`. */
@@ -30,6 +32,7 @@ export const CHILD_STEP_HINTS: Readonly<Record<string, string>> = {
   "12:ENOENT": "the program (or its #! interpreter) does not exist",
   "12:EACCES": "the program is not executable, is a directory, or is on a noexec mount",
   "12:ENOEXEC": "the file is not a binary this kernel can run; add a #! line",
+  "13:EBADF": "an fd given in extraFds is not open",
   "1:EBADF": "the fd given for stdin is not open",
   "2:EBADF": "the fd given for stdout is not open",
   "3:EBADF": "the fd given for stderr is not open",

@@ -6,7 +6,7 @@
 import { syscallAllowed } from "../syscall_gate.ts";
 import { cString, cStringArray } from "../cstrings.ts";
 import { CoreError, errnoName, sysError } from "../errors.ts";
-import { cloexecPipe, closeFd, devNullFd } from "../fds.ts";
+import { cloexecPipe, closeFd, devNullFd, dupCloexec } from "../fds.ts";
 import { CLOSE_ABOVE2 } from "../abi/helper_request.ts";
 import { type Libc, libc } from "../libc.ts";
 import { nativeHelper } from "../native/loader.ts";
@@ -54,17 +54,25 @@ interface BuiltRequest {
   readonly pointees: readonly unknown[];
 }
 
+/** What the child gets as its fds: 0, 1, 2, and `extraFds` as `[copy, target]`. */
+export interface ChildFds {
+  readonly child: readonly [ChildEnd, ChildEnd, ChildEnd];
+  readonly extra: readonly (readonly [number, number])[];
+}
+
 function buildRequest(
   c: Libc,
   req: HelperRequest,
   plan: LaunchPlan,
-  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  { child, extra }: ChildFds,
   platform: Platform,
 ): BuiltRequest {
   const cwd = plan.cwd ? cString(plan.cwd) : null;
   const fds = childFdWork(plan.fdPolicy, platform);
+  const keep = extra.length ? [...fds.keep, ...extra.map(([, target]) => target)] : fds.keep;
   // Only what is non-empty gets an array: each typed array costs Deno most of a microsecond.
-  const keepList = fds.keep.length ? new Int32Array(fds.keep) : null;
+  const keepList = keep.length ? new Int32Array(keep) : null;
+  const extraList = extra.length ? new Int32Array(extra.flat()) : null;
   const rlimits = plan.rlimits.length
     ? encodeRlimits(c, plan, c.abi.helperRequest.rlimitSize)
     : null;
@@ -79,15 +87,21 @@ function buildRequest(
     .pointer("keepFds", keepList ? Deno.UnsafePointer.of(keepList) : null)
     .pointer("rlimits", rlimits ? Deno.UnsafePointer.of(rlimits) : null)
     .u64("resetSignals", ALL_SIGNALS)
-    .i32("keepCount", fds.keep.length)
+    .i32("keepCount", keep.length)
     .i32("rlimitCount", plan.rlimits.length)
     .i32("pgroup", PGROUP_CODE[plan.pgroup])
     .i32("useVfork", plan.backend === "vfork" ? 1 : 0)
     .i32("closeAbove2", CLOSE_ABOVE2[fds.closeAbove2]);
+  if (extraList) {
+    req.pointer("extraFds", Deno.UnsafePointer.of(extraList)).i32("extraCount", extra.length);
+  }
+  if (plan.dieWithParent) {
+    req.i32("deathSignal", c.abi.kernel.common.signals.SIGKILL).i32("parentPid", Deno.pid);
+  }
   child.forEach((end, i) =>
     req.i32("stdio", end === "inherit" ? -1 : end === "null" ? devNullFd() : end, i)
   );
-  return { req, pointees: [plan, cwd, keepList, rlimits] };
+  return { req, pointees: [plan, cwd, keepList, rlimits, extraList] };
 }
 
 /** The request of spawns made on this thread, which never overlap: reused, cleared each time. */
@@ -96,6 +110,22 @@ let threadRequest: HelperRequest | undefined;
 function clearedThreadRequest(c: Libc): HelperRequest {
   threadRequest ??= new HelperRequest(c.abi.helperRequest);
   return threadRequest.clear();
+}
+
+/** The fork child's error pipe, numbered at least `lowest` (a dup there must not clobber it). */
+function errorPipe(lowest: number): [number, number] {
+  const pipe = cloexecPipe("child error pipe");
+  if (lowest <= 3) return pipe;
+  const moved: number[] = [];
+  try {
+    for (const end of pipe) moved.push(dupCloexec(end, "child error pipe", lowest));
+    return [moved[0], moved[1]];
+  } catch (e) {
+    moved.forEach(closeFd);
+    throw e;
+  } finally {
+    pipe.forEach(closeFd);
+  }
 }
 
 /**
@@ -109,11 +139,12 @@ class ChildReport {
   readonly #pipe: [number, number] | null;
   readonly #plan: LaunchPlan;
 
-  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: LaunchPlan) {
+  /** `lowest`: the pipe's ends are numbered at least this, above every extraFds target. */
+  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: LaunchPlan, lowest: number) {
     this.#c = c;
     this.#req = req;
     this.#plan = plan;
-    this.#pipe = vfork && vforkSharesMemory() ? null : cloexecPipe("child error pipe");
+    this.#pipe = vfork && vforkSharesMemory() ? null : errorPipe(lowest);
     req.i32("errorFd", this.#pipe ? this.#pipe[1] : -1);
   }
 
@@ -139,7 +170,8 @@ class ChildReport {
 }
 
 /**
- * Spawns `plan` through the helper; returns the pid. `child` are the fds for 0, 1, 2. A failure
+ * Spawns `plan` through the helper; returns the pid. `fds` are the fds for 0, 1, 2 (and the
+ * extraFds copies with their targets). A failure
  * in the child is thrown as a `CoreError` (the child is reaped first).
  *
  * `where` is the one difference between the two starts: `"here"` calls the helper on this
@@ -149,30 +181,32 @@ class ChildReport {
  */
 export function helperSpawn(
   plan: LaunchPlan,
-  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  fds: ChildFds | readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
 ): number;
 export function helperSpawn(
   plan: LaunchPlan,
-  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  fds: ChildFds | readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
   where: "offThread",
 ): Promise<number>;
 export function helperSpawn(
   plan: LaunchPlan,
-  child: readonly [ChildEnd, ChildEnd, ChildEnd],
+  fds: ChildFds | readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
   where: "here" | "offThread" = "here",
 ): number | Promise<number> {
+  const ends: ChildFds = "child" in fds ? fds : { child: fds, extra: [] };
   const c = libc();
   const helper = nativeHelper();
   const here = where === "here";
   const request = here ? clearedThreadRequest(c) : new HelperRequest(c.abi.helperRequest);
-  const built = buildRequest(c, request, plan, child, platform);
+  const built = buildRequest(c, request, plan, ends, platform);
   const vfork = plan.backend === "vfork";
   const stack = vfork ? (here ? vforkStack() : acquireStack()) : null;
   if (stack) withStack(built.req, stack);
-  const report = new ChildReport(c, built.req, vfork, plan);
+  const lowest = Math.max(3, ...ends.extra.map(([, target]) => target + 1));
+  const report = new ChildReport(c, built.req, vfork, plan, lowest);
   const settle = () => {
     if (stack && !here) releaseStack(stack); // the child has exec'd or exited: its stack is free
     void built.pointees; // alive until here

@@ -116,6 +116,18 @@ export interface SpawnOptions {
   /** Cancels the child per `cancel` when aborted (`spawn()` only). */
   signal?: AbortSignal;
   /**
+   * Parent fds the child gets under chosen numbers: `{ 3: sock, 4: log }` gives the child this
+   * process's `sock` as fd 3 and `log` as fd 4 (targets ≥ 3, sources open here; this process
+   * keeps its own). The targets are kept whatever `fdPolicy` says.
+   */
+  extraFds?: Readonly<Record<number, number>>;
+  /**
+   * The child gets SIGKILL when this process dies, however it dies (`PR_SET_PDEATHSIG`, with a
+   * re-check for a parent that died first). Fork and vfork only: the posixSpawn backend runs no
+   * code in the child and refuses it. Default false; `ProcessRegistry` children default to true.
+   */
+  dieWithParent?: boolean;
+  /**
    * Termux's `$PREFIX` (an absolute path): the program search also tries `/system/bin`, and a
    * script whose `#!` names `/bin/…`, `/usr/bin/…` (like `/usr/bin/env`) runs through the
    * `$PREFIX/bin` equivalent, which `libtermux-exec` would do for libc's exec but not for ours.
@@ -183,6 +195,8 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "backend",
   "rlimits",
   "signal",
+  "extraFds",
+  "dieWithParent",
   "termuxPrefix",
   "systemLinker",
 ]);

@@ -50,6 +50,8 @@ export type LaunchPlan = Pick<
   | "pgroup"
   | "fdPolicy"
   | "rlimits"
+  | "extraFds"
+  | "dieWithParent"
 >;
 
 /**
@@ -166,6 +168,11 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
     throw refuse("cwd needs posix_spawn_file_actions_addchdir_np (glibc 2.29+, Android API 34+)");
   }
   if (valid.rlimits.length > 0) throw refuse("rlimits cannot be set through posix_spawn");
+  if (valid.dieWithParent) {
+    throw refuse(
+      "dieWithParent needs code in the child (PR_SET_PDEATHSIG), which posix_spawn cannot run",
+    );
+  }
   if (valid.pgroup === "isolated" && !caps.setsid) {
     throw refuse(`pgroup "isolated" needs POSIX_SPAWN_SETSID (glibc 2.26+, Android API 28+)`);
   }

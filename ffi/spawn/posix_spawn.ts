@@ -60,6 +60,8 @@ export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawn
         if (fdFlags(fd) & FD_CLOEXEC) keepCopies.set(fd, dupCloexec(fd, "keep allowlisted fd"));
       }
     }
+    // extraFds: dup2(copy, target) in the child, as for a kept close-on-exec fd.
+    for (const [copy, target] of stdio.extra) keepCopies.set(target, copy);
     const call = planPosixSpawnCall({
       abi: c.abi,
       caps,
@@ -68,7 +70,7 @@ export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawn
       pgroup: plan.pgroup,
       fdPolicy: plan.fdPolicy,
       cwd: plan.cwd,
-      openFds: needsFdScan(plan.fdPolicy, caps) ? listOpenFds() : null,
+      openFds: needsFdScan(plan.fdPolicy, caps, keepCopies.size > 0) ? listOpenFds() : null,
       keepCopies,
     });
 
@@ -91,7 +93,9 @@ export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawn
       if (actions) s.posix_spawn_file_actions_destroy!(actions);
     }
   } finally {
-    for (const copy of keepCopies.values()) closeFd(copy);
+    // The extraFds copies belong to stdio, which closes them with the child's other ends.
+    const owned = new Set(stdio.extra.map(([copy]) => copy));
+    for (const copy of keepCopies.values()) if (!owned.has(copy)) closeFd(copy);
   }
 }
 

@@ -51,10 +51,13 @@ export interface PosixSpawnCallInput {
   readonly keepCopies: ReadonlyMap<number, number>;
 }
 
-/** Whether the fd policy needs the parent's `/proc/self/fd` scan on this platform. */
-export function needsFdScan(policy: ValidFdPolicy, caps: PosixSpawnCaps): boolean {
+/**
+ * Whether the fd policy needs the parent's `/proc/self/fd` scan on this platform: a closefrom(3)
+ * action would also close fds the child gets by dup2 (`kept`: allowlist copies, extraFds).
+ */
+export function needsFdScan(policy: ValidFdPolicy, caps: PosixSpawnCaps, kept = false): boolean {
   if (policy.kind === "cloexecOnly") return false;
-  return !(policy.kind === "closeFrom3" && caps.addclosefrom);
+  return !(policy.kind === "closeFrom3" && caps.addclosefrom && !kept);
 }
 
 /**
@@ -88,8 +91,13 @@ export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
 function closeActions(input: PosixSpawnCallInput): FileAction[] {
   const policy = input.fdPolicy;
   if (policy.kind === "cloexecOnly") return [];
-  if (!needsFdScan(policy, input.caps)) return [{ op: "closefrom", fd: 3 }];
-  const keep = new Set(policy.kind === "allow" ? policy.fds : []);
+  if (!needsFdScan(policy, input.caps, input.keepCopies.size > 0)) {
+    return [{ op: "closefrom", fd: 3 }];
+  }
+  const keep = new Set([
+    ...(policy.kind === "allow" ? policy.fds : []),
+    ...input.keepCopies.keys(),
+  ]);
   // Close-on-exec fds vanish at exec anyway: only the inheritable ones need a close action.
   return (input.openFds ?? [])
     .filter((o) => o.fd > 2 && !o.cloexec && !keep.has(o.fd))

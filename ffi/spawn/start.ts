@@ -40,9 +40,11 @@ export function startChildOnThread(
   slot: () => Promise<() => void>,
 ): Promise<Started> {
   const plan = planFor(options, "async");
+  // A death signal fires when the thread that cloned the child exits, and Deno's worker threads
+  // exit when idle: such children start from this (the main) thread, which lives as long as we do.
   return slot().then(async (release) => {
     try {
-      return await launch(plan, "offThread");
+      return await (plan.dieWithParent ? launch(plan, "here") : launch(plan, "offThread"));
     } finally {
       release();
     }
@@ -70,8 +72,8 @@ function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise
   let pid: number | Promise<number>;
   try {
     if (plan.backend === "posixSpawn") pid = posixSpawn(plan, stdio, hostPosixSpawnCaps());
-    else if (where === "here") pid = helperSpawn(plan, stdio.child, hostPlatform());
-    else pid = helperSpawn(plan, stdio.child, hostPlatform(), "offThread");
+    else if (where === "here") pid = helperSpawn(plan, stdio, hostPlatform());
+    else pid = helperSpawn(plan, stdio, hostPlatform(), "offThread");
   } catch (e) {
     return failed(e);
   }

@@ -21,15 +21,24 @@ export class ChildStdio {
   stdout = -1;
   /** Parent's read end of the child's stderr. */
   stderr = -1;
+  /**
+   * `extraFds` as `[copy, target]`: close-on-exec copies of the sources numbered above every
+   * target, so the child's dups onto the targets never overwrite a source still to be used.
+   */
+  readonly extra: [number, number][] = [];
 
   /**
    * Opens the pipes and redirections `plan` asks for; on failure closes what it opened and
    * rethrows. Every fd in `child` is this object's own (a caller's fd is copied), so closing
    * them never touches the caller's.
    */
-  static open(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr">): ChildStdio {
+  static open(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr" | "extraFds">): ChildStdio {
     const stdio = new ChildStdio();
     try {
+      const above = (plan.extraFds.at(-1)?.target ?? 2) + 1;
+      for (const { source, target } of plan.extraFds) {
+        stdio.extra.push([dupCloexec(source, "map extra fd", above), target]);
+      }
       const stdin = plan.stdin;
       if (stdin instanceof Uint8Array || stdin === "piped") {
         const [r, w] = cloexecPipe("create pipe");
@@ -70,6 +79,7 @@ export class ChildStdio {
       if (typeof end === "number") closeFd(end);
       this.child[i] = "null";
     }
+    for (const [copy] of this.extra.splice(0)) closeFd(copy);
   }
 
   /** Closes every fd this object still owns. */

@@ -39,6 +39,9 @@ export interface ValidOptions {
   readonly stderr: StdioMode | "stdout" | Redirect;
   readonly pgroup: PgroupMode;
   readonly fdPolicy: ValidFdPolicy;
+  /** `extraFds` as pairs, by target. */
+  readonly extraFds: readonly { readonly target: number; readonly source: number }[];
+  readonly dieWithParent: boolean;
   readonly maxOutput: number;
   readonly timeoutMs: number | null;
   readonly killGraceMs: number;
@@ -122,6 +125,8 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
         | "stdout",
     pgroup: oneOf(options.pgroup, PGROUP_MODES, "pgroup", DEFAULTS.pgroup) as PgroupMode,
     fdPolicy: validateFdPolicy(options.fdPolicy),
+    extraFds: validateExtraFds(options.extraFds),
+    dieWithParent: bool(options.dieWithParent, "dieWithParent", false),
     maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
     timeoutMs: optionalTimeout(options.timeoutMs, "timeoutMs"),
     killGraceMs: options.killGraceMs === undefined
@@ -147,6 +152,17 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
       `earlyExit watches captured stdout, but stdout is ${JSON.stringify(options.stdout)}`,
       'set stdout: "capture", or read the stdout stream and stop when you have enough',
     );
+  }
+  const policy = valid.fdPolicy;
+  if (policy.kind === "allow") {
+    const clash = valid.extraFds.find((e) => policy.fds.includes(e.target));
+    if (clash) {
+      throw invalidArgument(
+        "validate extraFds",
+        `fd ${clash.target} is both allowlisted and an extraFds target`,
+        "list it in one of them",
+      );
+    }
   }
   if (mode === "sync") refuseAsyncOnly(valid);
   return valid;
@@ -278,6 +294,38 @@ function validateFdPolicy(policy: SpawnOptions["fdPolicy"]): ValidFdPolicy {
     }
   }
   return { kind: "allow", fds: [...seen].sort((a, b) => a - b) };
+}
+
+function validateExtraFds(extra: unknown): ValidOptions["extraFds"] {
+  if (extra === undefined) return [];
+  if (!isPlainObject(extra)) {
+    throw invalidArgument("validate extraFds", "extraFds must be a plain object", "e.g. { 3: fd }");
+  }
+  return Object.entries(extra).map(([key, source]) => {
+    const target = Number(key);
+    if (!Number.isInteger(target) || target < 3 || target > MAX_FD) {
+      throw invalidArgument(
+        "validate extraFds",
+        `target fd ${key} is not an integer from 3 to ${MAX_FD}`,
+        "0, 1 and 2 are stdin, stdout and stderr: use those options for them",
+      );
+    }
+    if (!Number.isInteger(source) || (source as number) < 0 || (source as number) > MAX_FD) {
+      throw invalidArgument(
+        "validate extraFds",
+        `extraFds[${key}] is ${source}`,
+        "give an open fd",
+      );
+    }
+    if (fdFlags(source as number) < 0) {
+      throw sysError(
+        "validate extraFds",
+        libc().errno(),
+        `fd ${source} is not open in this process`,
+      );
+    }
+    return { target, source: source as number };
+  }).sort((a, b) => a.target - b.target);
 }
 
 function validateCallback(cb: unknown): ValidOptions["earlyExit"] {

@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  x86_64: "9cd4b695e2f5c66e69ad78eed07b7657645808845b3fc309952db2d6cea56f53",
-  aarch64: "cba38763599f5dd882e8cc58dd4621f0b34346b0c38d5afd0889075cec1ed144",
+  x86_64: "483360c1a84c2db1e69279d302d76b6bf93a61944b7ffb5479cf644e7961604b",
+  aarch64: "610f350b20143f9075d37b25ddda059e39965d9d8116b3009b9f78c289cf6e5f",
 };
