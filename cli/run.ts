@@ -37,6 +37,7 @@ options:
   --stdout FILE, --stderr FILE      write to FILE (created, truncated; see --append)
   --append                          append to the --stdout and --stderr files instead
   --stderr-to-stdout                2>&1: stderr goes wherever stdout goes
+  --die-with-parent                 the child is killed if coreshift itself dies (fork, vfork)
   --as-root                         run through su (Magisk, KernelSU, AOSP); a timeout kills
                                     the root command's whole group; output is printed at the end
   --mount-master                    with --as-root: the global mount namespace (su -M)
@@ -115,6 +116,7 @@ export function parseRunArgs(
       stderr: { type: "string" },
       append: { type: "boolean" },
       "stderr-to-stdout": { type: "boolean" },
+      "die-with-parent": { type: "boolean" },
       "as-root": { type: "boolean" },
       "mount-master": { type: "boolean" },
       "preserve-env": { type: "boolean" },
@@ -147,6 +149,7 @@ export function parseRunArgs(
     pgroup: values.setsid ? "isolated" : values.pgroup ? "leader" : "none",
   };
   if (values.backend !== undefined) options.backend = values.backend as Backend;
+  if (values["die-with-parent"]) options.dieWithParent = true;
   if (values.timeout !== undefined) options.timeoutMs = parseDuration(values.timeout, "--timeout");
   if (values["kill-grace"] !== undefined) {
     options.killGraceMs = parseDuration(values["kill-grace"], "--kill-grace");

@@ -9,9 +9,9 @@ import { devNullFd } from "../ffi/fds.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { vforkStack } from "../ffi/native/stack.ts";
 import { vforkSharesMemory } from "../ffi/spawn/helper_spawn.ts";
-import { childPids, openFds } from "./_proc.ts";
+import { alive, childPids, openFds } from "./_proc.ts";
 
-export { childPids, openFds };
+export { alive, childPids, openFds };
 
 Deno.test.sanitizer({ ops: true, resources: true });
 // libc, the native helper, the vfork stack and the shared /dev/null fd stay for the life of
@@ -101,16 +101,6 @@ export async function assertRejectsCoreError(
   assert.ok(caught instanceof CoreError, `expected CoreError ${code}, got ${caught}`);
   assert.equal(caught.code, code, `code (message: ${caught.message})`);
   return caught;
-}
-
-/** Whether `pid` is a live process: it exists and is not a zombie awaiting its reaper. */
-export function alive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
 }
 
 /** The scheduler state letter of `pid` (`R`, `S`, `T` stopped, `Z` zombie), or null if gone. */

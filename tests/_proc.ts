@@ -29,3 +29,13 @@ export function childPids(): number[] {
   }
   return out.sort((a, b) => a - b);
 }
+
+/** Whether `pid` is a live process: it exists and is not a zombie awaiting its reaper. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}

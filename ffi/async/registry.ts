@@ -11,6 +11,8 @@ import type { Output } from "../spawn/output.ts";
 import type { Child } from "./child.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import { spawn } from "./spawn.ts";
+import { chooseBackend } from "../spawn/backend.ts";
+import { reap } from "../process_control.ts";
 
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };
@@ -144,7 +146,11 @@ export class ProcessRegistry implements AsyncDisposable {
       pgroup: options.pgroup === "isolated" ? "isolated" : "leader",
       stdout: piped(options.stdout),
       stderr: piped(options.stderr),
+      // Entries die with this process wherever the backend can do it (not posixSpawn).
+      dieWithParent: options.dieWithParent ??
+        chooseBackend(options.backend ?? null) !== "posixSpawn",
     });
+    killAtExit.add(this.#killNow);
     this.#evictForRoom();
     const seq = ++this.#seq;
     const handle = `ph-${child.pid.toString(16)}-${seq}` as ProcessHandle;
@@ -245,9 +251,24 @@ export class ProcessRegistry implements AsyncDisposable {
   /** Kills every group the registry started, reaps them all, and forgets every entry. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#disposed = true;
+    killAtExit.delete(this.#killNow);
     for (const entry of [...this.#entries.values()]) this.#remove(entry);
     await Promise.all(this.#leaving);
   }
+
+  /**
+   * At process exit (the `unload` event: the end of the program or `Deno.exit`): SIGKILL every
+   * running group and reap it, synchronously, since the event loop will not turn again.
+   */
+  readonly #killNow = () => {
+    for (const entry of this.#entries.values()) {
+      if (entry.status !== "running") continue;
+      try {
+        entry.child.killGroup("SIGKILL");
+        reap(entry.child.pid, true);
+      } catch { /* already reaped by the exit watcher */ }
+    }
+  };
 
   #get(handle: ProcessHandle): Entry {
     const entry = this.#entries.get(handle);
@@ -308,6 +329,25 @@ export class ProcessRegistry implements AsyncDisposable {
     entry.status = entry.killedByUs ? "killed" : output?.timedOut ? "timedOut" : "exited";
   }
 }
+
+/**
+ * Registries that may hold running children: the `unload` listener that kills them is there
+ * only while this is non-empty, so a program without a registry has none.
+ */
+const killAtExit = new (class extends Set<() => void> {
+  readonly #onUnload = () => {
+    for (const kill of this) kill();
+  };
+  override add(kill: () => void): this {
+    if (this.size === 0) globalThis.addEventListener("unload", this.#onUnload);
+    return super.add(kill);
+  }
+  override delete(kill: () => void): boolean {
+    const had = super.delete(kill);
+    if (had && this.size === 0) globalThis.removeEventListener("unload", this.#onUnload);
+    return had;
+  }
+})();
 
 function info(entry: Entry): EntryInfo {
   return {
