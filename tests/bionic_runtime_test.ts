@@ -117,7 +117,7 @@ const POLICIES: readonly [string, ValidFdPolicy, string][] = [
   ["cloexecOnly", { kind: "cloexecOnly" }, "0 1 2 10 11"],
 ];
 
-const GROUPS: readonly [PgroupMode, string][] = [["none", "0 0"], ["leader", "1 0"], [
+const GROUPS: readonly ["none" | "leader" | "isolated", string][] = [["none", "0 0"], ["leader", "1 0"], [
   "isolated",
   "1 1",
 ]];
@@ -141,7 +141,7 @@ for (const arch of ["x86_64", "arm64"] as const) {
           o: {
             path?: string;
             policy?: ValidFdPolicy;
-            pgroup?: PgroupMode;
+            pgroup?: "none" | "leader" | "isolated";
             cwd?: string;
             nofile?: number;
           },

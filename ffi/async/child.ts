@@ -13,6 +13,7 @@ import { libc } from "../libc.ts";
 import { type Reaped, sendSignal } from "../process_control.ts";
 import { finishOutput, type Output } from "../spawn/output.ts";
 import type { SupervisePlan } from "../spawn/plan.ts";
+import { childGroup } from "../spawn/options.ts";
 import type { Started } from "../spawn/start.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
@@ -48,7 +49,8 @@ export class Child implements AsyncDisposable {
 
   readonly #plan: SupervisePlan;
   readonly #startedAt: number;
-  readonly #group: boolean;
+  /** The process group stops go to, or null when the child stays in ours. */
+  readonly #pgid: number | null;
   readonly #exit: Promise<Reaped>;
   readonly #budget: OutputBudget;
   readonly #sup: Supervision;
@@ -71,12 +73,12 @@ export class Child implements AsyncDisposable {
     this.pid = pid;
     this.#plan = plan;
     this.#startedAt = started.startedAt;
-    this.#group = plan.pgroup !== "none";
+    this.#pgid = childGroup(plan.pgroup, pid);
     this.#exit = exit;
     this.#budget = new OutputBudget(plan.maxOutput);
     this.#finished = new Promise((resolve) => this.#markFinished = resolve);
     this.#sup = new Supervision({
-      group: this.#group,
+      group: this.#pgid !== null,
       escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
       afterEarlyExit: plan.afterEarlyExit,
     }, this.#supervisionPort());
@@ -146,8 +148,7 @@ export class Child implements AsyncDisposable {
    */
   killGroup(signal: string | number = "SIGTERM"): boolean {
     const n = signalArg(signal, "killGroup");
-    this.#requireGroup("killGroup");
-    return sendSignal(this.pid, n, true);
+    return sendSignal(this.#requireGroup("killGroup"), n, true);
   }
 
   /**
@@ -191,7 +192,9 @@ export class Child implements AsyncDisposable {
 
   /** Kills the child (and its group), reaps it and closes every pipe. */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.#reaped === null || this.#group) this.#sup.stop({ first: "SIGKILL", graceMs: 0 });
+    if (this.#reaped === null || this.#pgid !== null) {
+      this.#sup.stop({ first: "SIGKILL", graceMs: 0 });
+    }
     await this.#exit.catch(() => {});
     this.#closePipes();
     await this.#finished;
@@ -203,7 +206,7 @@ export class Child implements AsyncDisposable {
     return {
       signal: (name, group) => {
         const n = libc().abi.kernel.common.signals[name];
-        if (group) sendSignal(this.pid, n, true);
+        if (group && this.#pgid !== null) sendSignal(this.#pgid, n, true);
         else if (this.#reaped === null) sendSignal(this.pid, n, false);
       },
       armGrace: (ms) => {
@@ -268,7 +271,7 @@ export class Child implements AsyncDisposable {
   /** Signals the group when there is one (even after the leader exited), else the live child. */
   #signalAll(name: "SIGSTOP" | "SIGCONT"): boolean {
     const n = libc().abi.kernel.common.signals[name];
-    if (this.#group) return sendSignal(this.pid, n, true);
+    if (this.#pgid !== null) return sendSignal(this.#pgid, n, true);
     return this.#reaped === null && sendSignal(this.pid, n, false);
   }
 
@@ -308,12 +311,12 @@ export class Child implements AsyncDisposable {
     });
   }
 
-  #requireGroup(op: string): void {
-    if (this.#group) return;
+  #requireGroup(op: string): number {
+    if (this.#pgid !== null) return this.#pgid;
     throw invalidArgument(
       op,
       "the child does not lead a process group",
-      'spawn it with pgroup: "leader" or "isolated"',
+      'spawn it with pgroup: "leader", "isolated" or { join: pgid }',
     );
   }
 }

@@ -143,7 +143,9 @@ export class ProcessRegistry implements AsyncDisposable {
       mode === undefined || mode === "capture" || mode === "piped" ? "piped" as const : mode;
     const child = spawn({
       ...options,
-      pgroup: options.pgroup === "isolated" ? "isolated" : "leader",
+      pgroup: options.pgroup === "isolated" || typeof options.pgroup === "object"
+        ? options.pgroup
+        : "leader",
       stdout: piped(options.stdout),
       stderr: piped(options.stderr),
       // Entries die with this process wherever the backend can do it (not posixSpawn).

@@ -23,7 +23,7 @@ import type { ValidFdPolicy } from "./validate.ts";
 const ALL_SIGNALS = 0xffffffffffffffffn;
 const RLIM_INFINITY = 0xffffffffffffffffn;
 /** The request's `pgroup` values (the `pgroup` field of struct cs_request). */
-export const PGROUP_CODE = { none: 0, leader: 1, isolated: 2 } as const;
+export const PGROUP_CODE = { none: 0, leader: 1, isolated: 2, join: 3 } as const;
 
 /** What the child does about fds above 2. */
 export interface ChildFdWork {
@@ -89,7 +89,8 @@ function buildRequest(
     .u64("resetSignals", ALL_SIGNALS)
     .i32("keepCount", keep.length)
     .i32("rlimitCount", plan.rlimits.length)
-    .i32("pgroup", PGROUP_CODE[plan.pgroup])
+    .i32("pgroup", typeof plan.pgroup === "object" ? PGROUP_CODE.join : PGROUP_CODE[plan.pgroup])
+    .i32("pgid", typeof plan.pgroup === "object" ? plan.pgroup.join : 0)
     .i32("useVfork", plan.backend === "vfork" ? 1 : 0)
     .i32("closeAbove2", CLOSE_ABOVE2[fds.closeAbove2]);
   if (extraList) {

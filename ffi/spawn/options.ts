@@ -68,9 +68,10 @@ export interface SpawnOptions {
   /**
    * Process group of the child (default `"none"`): `"none"` stays in the parent's group;
    * `"leader"` leads a new group (`setpgid(0, 0)`), and stops reach the whole group;
-   * `"isolated"` leads a new session (`setsid`), detached from the terminal.
+   * `"isolated"` leads a new session (`setsid`), detached from the terminal; `{ join: pgid }`
+   * joins an existing group of this session (stops then reach that whole group).
    */
-  pgroup?: "none" | "leader" | "isolated";
+  pgroup?: "none" | "leader" | "isolated" | { readonly join: number };
   /**
    * Which inherited fds above 2 the child keeps (default `"cloexecOnly"`): `"cloexecOnly"`
    * relies on close-on-exec, so fds without `FD_CLOEXEC` leak into the child; `"closeFrom3"`
@@ -152,6 +153,15 @@ export type StdioMode = "capture" | "piped" | "inherit" | "null";
 export type FdPolicy = NonNullable<SpawnOptions["fdPolicy"]>;
 /** Process group of the child. */
 export type PgroupMode = NonNullable<SpawnOptions["pgroup"]>;
+
+/**
+ * The group a child's group signals go to: null when it stays in ours, its own pid when it
+ * leads a group or session, the joined group otherwise.
+ */
+export function childGroup(pgroup: PgroupMode, pid: number): number | null {
+  if (pgroup === "none") return null;
+  return typeof pgroup === "object" ? pgroup.join : pid;
+}
 /** How a timeout or abort stops the child. */
 export type CancelPolicy = NonNullable<SpawnOptions["cancel"]>;
 /** The spawn mechanism. */

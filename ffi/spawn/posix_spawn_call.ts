@@ -67,7 +67,7 @@ export function needsFdScan(policy: ValidFdPolicy, caps: PosixSpawnCaps, kept = 
 export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
   const f = input.abi.spawnFlags;
   const flagNames = ["SETSIGMASK", "SETSIGDEF"];
-  if (input.pgroup === "leader") flagNames.push("SETPGROUP");
+  if (input.pgroup === "leader" || typeof input.pgroup === "object") flagNames.push("SETPGROUP");
   if (input.pgroup === "isolated") flagNames.push("SETSID");
   if (input.caps.wantsUseVfork) flagNames.push("USEVFORK");
   const flags = flagNames.reduce((acc, name) => acc | f[name as keyof typeof f], 0);
@@ -83,7 +83,11 @@ export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
   return {
     flags,
     flagNames,
-    pgroup: input.pgroup === "leader" ? 0 : null,
+    pgroup: input.pgroup === "leader"
+      ? 0
+      : typeof input.pgroup === "object"
+      ? input.pgroup.join
+      : null,
     actions,
   };
 }

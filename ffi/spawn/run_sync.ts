@@ -19,6 +19,7 @@ import {
 } from "../supervise/supervision.ts";
 import { finishOutput, type Output } from "./output.ts";
 import type { SupervisePlan } from "./plan.ts";
+import { childGroup } from "./options.ts";
 import { startChild } from "./start.ts";
 import type { ChildStdio } from "./stdio.ts";
 
@@ -79,7 +80,8 @@ class SyncRun implements SupervisionPort {
   readonly #captures: Record<"stdout" | "stderr", Capture>;
   readonly #readSizes = { stdout: new PipeReadSize(), stderr: new PipeReadSize() };
   readonly #feeder: StdinFeeder | null;
-  readonly #group: boolean;
+  /** The process group stops go to, or null when the child stays in ours. */
+  readonly #pgid: number | null;
   #pidfd = -1;
   #pidfdTried = false;
   /** Wakes the loop at the timeout to the µs (epoll_wait alone counts whole ms). */
@@ -95,9 +97,9 @@ class SyncRun implements SupervisionPort {
     this.#budget = new OutputBudget(plan.maxOutput);
     this.#captures = { stdout: new Capture(this.#budget), stderr: new Capture(this.#budget) };
     this.#feeder = plan.stdin instanceof Uint8Array ? new StdinFeeder(plan.stdin) : null;
-    this.#group = plan.pgroup !== "none";
+    this.#pgid = childGroup(plan.pgroup, pid);
     this.#sup = new Supervision({
-      group: this.#group,
+      group: this.#pgid !== null,
       escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
       afterEarlyExit: plan.afterEarlyExit,
     }, this);
@@ -190,7 +192,10 @@ class SyncRun implements SupervisionPort {
   dispose(): void {
     try {
       if (!this.#reaped) {
-        sendSignal(this.#pid, libc().abi.kernel.common.signals.SIGKILL, this.#group);
+        const { SIGKILL } = libc().abi.kernel.common.signals;
+        // A group we only joined has members that are not ours: then only the child.
+        if (this.#pgid === this.#pid) sendSignal(this.#pid, SIGKILL, true);
+        else sendSignal(this.#pid, SIGKILL, false);
         this.#setReaped(reap(this.#pid, true));
       }
     } finally {
@@ -259,8 +264,9 @@ class SyncRun implements SupervisionPort {
 
   /** @internal */
   signal(name: StopSignal | "SIGCONT", group: boolean): void {
-    if (!group && this.#reaped) return;
-    sendSignal(this.#pid, libc().abi.kernel.common.signals[name], group);
+    const n = libc().abi.kernel.common.signals[name];
+    if (group && this.#pgid !== null) sendSignal(this.#pgid, n, true);
+    else if (!this.#reaped) sendSignal(this.#pid, n, false);
   }
 
   /** @internal */

@@ -88,7 +88,8 @@ function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise
 export function abandon(started: Started): void {
   try {
     const { SIGKILL } = libc().abi.kernel.common.signals;
-    sendSignal(started.pid, SIGKILL, started.plan.pgroup !== "none");
+    // Only the child: a joined group has other members that are not ours to kill.
+    sendSignal(started.pid, SIGKILL, started.plan.pgroup === "leader" || started.plan.pgroup === "isolated");
     reap(started.pid, true);
   } finally {
     started.stdio.closeAll();

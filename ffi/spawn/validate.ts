@@ -123,7 +123,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
       oneOf(options.stderr, [...STDIO_MODES, "stdout"], "stderr", DEFAULTS.stdio) as
         | StdioMode
         | "stdout",
-    pgroup: oneOf(options.pgroup, PGROUP_MODES, "pgroup", DEFAULTS.pgroup) as PgroupMode,
+    pgroup: validatePgroup(options.pgroup),
     fdPolicy: validateFdPolicy(options.fdPolicy),
     extraFds: validateExtraFds(options.extraFds),
     dieWithParent: bool(options.dieWithParent, "dieWithParent", false),
@@ -326,6 +326,21 @@ function validateExtraFds(extra: unknown): ValidOptions["extraFds"] {
     }
     return { target, source: source as number };
   }).sort((a, b) => a.target - b.target);
+}
+
+function validatePgroup(pgroup: unknown): PgroupMode {
+  if (typeof pgroup !== "object" || pgroup === null) {
+    return oneOf(pgroup, PGROUP_MODES, "pgroup", DEFAULTS.pgroup) as PgroupMode;
+  }
+  const join = (pgroup as { join?: unknown }).join;
+  if (Object.keys(pgroup).length !== 1 || !Number.isInteger(join) || (join as number) <= 0) {
+    throw invalidArgument(
+      "validate pgroup",
+      `pgroup is ${JSON.stringify(pgroup)}`,
+      'use "none", "leader", "isolated" or { join: pgid } with a process group id > 0',
+    );
+  }
+  return { join: join as number };
 }
 
 function validateCallback(cb: unknown): ValidOptions["earlyExit"] {
