@@ -117,7 +117,10 @@ const POLICIES: readonly [string, ValidFdPolicy, string][] = [
   ["cloexecOnly", { kind: "cloexecOnly" }, "0 1 2 10 11"],
 ];
 
-const GROUPS: readonly ["none" | "leader" | "isolated", string][] = [["none", "0 0"], ["leader", "1 0"], [
+const GROUPS: readonly ["none" | "leader" | "isolated", string][] = [["none", "0 0"], [
+  "leader",
+  "1 0",
+], [
   "isolated",
   "1 1",
 ]];

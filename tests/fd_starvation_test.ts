@@ -7,7 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { BACKENDS } from "./_backends.ts";
-import { spawnTest } from "./_harness.ts";
+import { EMULATED_VFORK, spawnTest } from "./_harness.ts";
+
+/**
+ * Under qemu-user, Deno itself panics (ext/signals, EMFILE) a few attempts into the starved
+ * sequence although coreshift adds no signal listener there (pidfds work): a Deno-under-qemu
+ * limit, not reproducible natively, where these cases run on every CI run.
+ */
+const QEMU = EMULATED_VFORK &&
+  "under qemu-user Deno itself panics in ext/signals when starved of fds";
 
 const deno = Deno.env.get("CORESHIFT_TEST_DENO") ?? Deno.execPath();
 const fixture = new URL("./fixtures/fd_starved.ts", import.meta.url).pathname;
@@ -47,6 +55,7 @@ for (const backend of BACKENDS) {
       const summary = lines.at(-1);
       assert.deepEqual(summary, { after: true, leaks: [] });
     },
+    QEMU,
   );
 }
 
