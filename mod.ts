@@ -23,9 +23,10 @@ export { runSync } from "./ffi/spawn/run_sync.ts";
 export type { SpawnOptions } from "./ffi/spawn/options.ts";
 export { AbortedError, type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
 export { spawn, spawnOffThread } from "./ffi/async/spawn.ts";
+export { pipeline } from "./ffi/async/pipeline.ts";
+export { pipelineSync } from "./ffi/spawn/pipeline.ts";
 export { Child } from "./ffi/async/child.ts";
 export { chain, type ChainOptions, type ChainResult } from "./ffi/async/chain.ts";
-export { type StageFile, stageFiles } from "./ffi/async/stage_files.ts";
 export {
   type EntryInfo,
   type ProcessHandle,
@@ -35,6 +36,5 @@ export {
 export { isNested } from "./ffi/confinement.ts";
 export { CoreError, type CoreErrorCode } from "./ffi/errors.ts";
 export type { ExitStatus } from "./ffi/exit_status.ts";
-export type { ResourceUsage } from "./ffi/process_control.ts";
 export { hostPlatform, type Platform } from "./ffi/platform.ts";
 export { prepareNativeHelper } from "./ffi/native/loader.ts";

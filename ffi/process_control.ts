@@ -23,6 +23,8 @@ export interface ResourceUsage {
 export interface Reaped {
   readonly status: ExitStatus;
   readonly rusage: ResourceUsage;
+  /** For a pipeline: every stage's status, in order (`status` is then the last stage's). */
+  readonly stages?: readonly ExitStatus[];
 }
 
 /**

@@ -7,12 +7,20 @@ import { CoreError } from "../errors.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
 import type { Output } from "../spawn/output.ts";
 import { spawn } from "./spawn.ts";
-import { type StageFile, stageFiles } from "./stage_files.ts";
+import { stageFiles } from "./stage_files.ts";
 
 /** Options shared by every stage of a chain, plus the files to stage first. */
 export interface ChainOptions extends Omit<SpawnOptions, "program" | "args" | "argv0"> {
   /** Written atomically (write + rename), in order, before the first stage runs. */
-  readonly stageFiles?: readonly StageFile[];
+  /**
+   * Files written before the first stage runs, atomically and in order: each `path` (its
+   * directory must exist), `data`, and `mode` (default 0o644, set exactly, umask aside).
+   */
+  readonly stageFiles?: readonly {
+    readonly path: string;
+    readonly data: string | Uint8Array;
+    readonly mode?: number;
+  }[];
 }
 
 /** What a chain did. */

@@ -3,6 +3,8 @@
  * @module
  */
 import { CoreError } from "../errors.ts";
+import { libc } from "../libc.ts";
+import { reap, sendSignal } from "../process_control.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
 import { abandon, startChild, startChildOnThread, type Started } from "../spawn/start.ts";
 import { Child } from "./child.ts";
@@ -78,7 +80,8 @@ async function acquireSlot(): Promise<() => void> {
   };
 }
 
-function refuseAborted(options: SpawnOptions): void {
+/** Refuses to start anything for an AbortSignal that already fired. */
+export function refuseAborted(options: SpawnOptions): void {
   const signal = (options as { signal?: unknown } | null)?.signal;
   if (signal instanceof AbortSignal && signal.aborted) {
     throw new CoreError(
@@ -93,17 +96,29 @@ function refuseAborted(options: SpawnOptions): void {
 }
 
 /**
- * Watches a started child and wraps it. If either fails (out of fds for the pidfd, the poller or
- * a timer), the child is killed and reaped here and every fd closed: nothing is left behind.
+ * Watches a started child (and, for a pipeline, the stages before it, `others`) and wraps it;
+ * the child counts as reaped once every one is. If watching or wrapping fails (out of fds for a
+ * pidfd, the poller or a timer), everything is killed and reaped here and every fd closed.
  */
-function adopt(started: Started): Child {
-  let watching = false;
+export function adopt(started: Started, others: readonly number[] = []): Child {
+  const watched: number[] = [];
   try {
-    const exit = watchExit(started.pid);
-    watching = true;
+    const exits = [...others, started.pid].map((pid) => {
+      const exit = watchExit(pid);
+      watched.push(pid);
+      return exit;
+    });
+    const exit = others.length === 0 ? exits[0] : Promise.all(exits).then((all) => ({
+      ...all.at(-1)!,
+      stages: all.map((r) => r.status),
+    }));
     return new Child(started, exit);
   } catch (e) {
-    if (watching) unwatchExit(started.pid);
+    watched.forEach(unwatchExit);
+    if (others.length > 0) {
+      sendSignal(others[0], libc().abi.kernel.common.signals.SIGKILL, true); // the pipeline's group
+      for (const pid of others) reap(pid, true);
+    }
     abandon(started);
     throw e;
   }

@@ -4,7 +4,7 @@
  */
 import { CoreError } from "../errors.ts";
 import type { ExitStatus } from "../exit_status.ts";
-import type { Reaped, ResourceUsage } from "../process_control.ts";
+import type { Reaped } from "../process_control.ts";
 import type { Supervision } from "../supervise/supervision.ts";
 
 /** The result of a finished child. */
@@ -25,8 +25,20 @@ export interface Output {
   readonly stdoutEarlyExited: boolean;
   /** From spawn to reap, in ms. */
   readonly durationMs: number;
-  /** Peak RSS and CPU time of the child, from `wait4`. */
-  readonly rusage: ResourceUsage;
+  /**
+   * From `wait4`, for the child (a pipeline's last stage): peak resident set in KiB
+   * (`ru_maxrss`), user and system CPU time in ms.
+   */
+  readonly rusage: {
+    readonly maxRssKiB: number;
+    readonly userMs: number;
+    readonly systemMs: number;
+  };
+  /**
+   * For a pipeline: each stage's status, in order. `status` is then the rightmost stage that
+   * did not exit 0 (pipefail), or the last stage's when all did; `success` needs every stage.
+   */
+  readonly stages?: readonly ExitStatus[];
 }
 
 /**
@@ -102,12 +114,15 @@ export interface FinishedRun {
  * {@linkcode OutputOverflowError}.
  */
 export function finishOutput(run: FinishedRun): Output {
-  const { status, rusage } = run.reaped;
+  const { rusage, stages } = run.reaped;
+  const ok = (s: ExitStatus) => s.kind === "exited" && s.code === 0;
+  const status = stages?.findLast((s) => !ok(s)) ?? run.reaped.status;
   const sup = run.supervision;
   const output: Output = {
     pid: run.pid,
     status,
-    success: status.kind === "exited" && status.code === 0 && !sup.timedOut,
+    success: ok(status) && !sup.timedOut,
+    ...(stages ? { stages } : {}),
     stdout: run.stdout,
     stderr: run.stderr,
     timedOut: sup.timedOut,

@@ -7,7 +7,7 @@ import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../d
 import { closeFd } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
-import { openPidfd, reap, type Reaped, sendSignal } from "../process_control.ts";
+import { openPidfd, type Reaped, sendSignal } from "../process_control.ts";
 import { Epoll } from "../reactor.ts";
 import { TimerFd } from "../timer_fd.ts";
 import type { SpawnOptions } from "./options.ts";
@@ -20,7 +20,8 @@ import {
 import { finishOutput, type Output } from "./output.ts";
 import type { SupervisePlan } from "./plan.ts";
 import { childGroup } from "./options.ts";
-import { startChild } from "./start.ts";
+import { Reaping } from "./reaping.ts";
+import { startChild, type Started } from "./start.ts";
 import type { ChildStdio } from "./stdio.ts";
 
 /**
@@ -50,8 +51,15 @@ import type { ChildStdio } from "./stdio.ts";
  *   (their errno name); {@linkcode OutputOverflowError} when output exceeds `maxOutput`.
  */
 export function runSync(options: SpawnOptions): Output {
-  const { pid, plan, stdio, startedAt } = startChild(options, "sync");
-  const run = new SyncRun(pid, plan, stdio, startedAt);
+  return superviseSync(startChild(options, "sync"));
+}
+
+/**
+ * Drains, supervises and reaps a started child on this thread (and, for a pipeline, waits for
+ * the stages before it, `others`); whatever happens, nothing is left behind.
+ */
+export function superviseSync(started: Started, others: readonly number[] = []): Output {
+  const run = new SyncRun(started, others);
   try {
     return run.drainAndReap();
   } finally {
@@ -66,6 +74,8 @@ const TOKEN_PIDFD = 3;
 const TOKEN_DEADLINE = 4;
 /** Without a pidfd, how often a child that must be watched for its exit is polled. */
 const POLL_MS = 1;
+/** How often a pipeline's earlier stages are polled once its last stage has exited. */
+const STAGES_POLL_MS = 10;
 
 /** One child being drained on this thread: the sync driver of its {@linkcode Supervision}. */
 class SyncRun implements SupervisionPort {
@@ -87,13 +97,15 @@ class SyncRun implements SupervisionPort {
   /** Wakes the loop at the timeout to the µs (epoll_wait alone counts whole ms). */
   #deadlineTimer: TimerFd | null = null;
   #reaped: Reaped | null = null;
+  readonly #reaping: Reaping;
   #killAt = Infinity;
 
-  constructor(pid: number, plan: SupervisePlan, stdio: ChildStdio, started: number) {
+  constructor({ pid, plan, stdio, startedAt }: Started, others: readonly number[]) {
     this.#pid = pid;
     this.#plan = plan;
     this.#stdio = stdio;
-    this.#started = started;
+    this.#started = startedAt;
+    this.#reaping = new Reaping(pid, others);
     this.#budget = new OutputBudget(plan.maxOutput);
     this.#captures = { stdout: new Capture(this.#budget), stderr: new Capture(this.#budget) };
     this.#feeder = plan.stdin instanceof Uint8Array ? new StdinFeeder(plan.stdin) : null;
@@ -109,7 +121,7 @@ class SyncRun implements SupervisionPort {
     const stdio = this.#stdio;
     if (stdio.stdin >= 0 && this.#feeder!.done) this.closeStdin();
     if (stdio.stdin < 0 && stdio.stdout < 0 && stdio.stderr < 0 && !this.#needsExitWakeup()) {
-      this.#setReaped(reap(this.#pid, true)); // nothing to drain, no timer: just wait
+      this.#setReaped(this.#reaping.block()); // nothing to drain, no timer: just wait
       return this.#finish();
     }
     const epoll = this.#epoll = new Epoll();
@@ -129,7 +141,7 @@ class SyncRun implements SupervisionPort {
       if (this.#reaped) {
         if (!outputsOpen) break;
       } else if (!outputsOpen && stdio.stdin < 0 && !this.#needsExitWakeup()) {
-        this.#setReaped(reap(this.#pid, true));
+        this.#setReaped(this.#reaping.block());
         continue;
       }
       if (!this.#reaped && !this.#pidfdTried && this.#needsExitWakeup()) this.#watchExit();
@@ -141,7 +153,7 @@ class SyncRun implements SupervisionPort {
       }
       if (this.#killAt !== Infinity) timeout = minTimeout(timeout, msUntil(this.#killAt, now));
       if (!this.#reaped && this.#pidfd < 0 && (!outputsOpen || this.#sup.stopping)) {
-        timeout = minTimeout(timeout, POLL_MS);
+        timeout = minTimeout(timeout, this.#reaping.mainReaped ? STAGES_POLL_MS : POLL_MS);
       }
 
       let childMayHaveExited = this.#pidfd < 0;
@@ -152,7 +164,8 @@ class SyncRun implements SupervisionPort {
         else if (ev.token === TOKEN_STDIN) this.#feedStdin();
         else this.#readOutput(ev.token === TOKEN_STDOUT ? "stdout" : "stderr");
       }
-      if (!this.#reaped && childMayHaveExited) this.#setReaped(reap(this.#pid, false));
+      if (!this.#reaped && childMayHaveExited) this.#setReaped(this.#reaping.poll());
+      if (this.#reaping.mainReaped) this.#closePidfd(); // an exited pidfd stays readable
       this.#checkDeadlines(Math.max(performance.now(), timerDue), deadline);
     }
     return this.#finish();
@@ -193,10 +206,12 @@ class SyncRun implements SupervisionPort {
     try {
       if (!this.#reaped) {
         const { SIGKILL } = libc().abi.kernel.common.signals;
-        // A group we only joined has members that are not ours: then only the child.
-        if (this.#pgid === this.#pid) sendSignal(this.#pid, SIGKILL, true);
-        else sendSignal(this.#pid, SIGKILL, false);
-        this.#setReaped(reap(this.#pid, true));
+        // A group we made (the child's own, or a pipeline's) goes whole; a group the child only
+        // joined has members that are not ours: then only the child.
+        if (this.#pgid !== null && (this.#pgid === this.#pid || this.#reaping.isPipeline)) {
+          sendSignal(this.#pgid, SIGKILL, true);
+        } else if (!this.#reaping.mainReaped) sendSignal(this.#pid, SIGKILL, false);
+        this.#setReaped(this.#reaping.block());
       }
     } finally {
       this.#closePidfd();
@@ -266,7 +281,7 @@ class SyncRun implements SupervisionPort {
   signal(name: StopSignal | "SIGCONT", group: boolean): void {
     const n = libc().abi.kernel.common.signals[name];
     if (group && this.#pgid !== null) sendSignal(this.#pgid, n, true);
-    else if (!this.#reaped) sendSignal(this.#pid, n, false);
+    else if (!this.#reaping.mainReaped) sendSignal(this.#pid, n, false);
   }
 
   /** @internal */

@@ -56,9 +56,9 @@ export function startChildOnThread(
  * opened is closed. With `"offThread"` the helper call runs on a worker thread and a promise
  * comes back (posix_spawn is always called here: it returns once the child exists).
  */
-function launch(plan: SpawnPlan, where: "here"): Started;
-function launch(plan: SpawnPlan, where: "offThread"): Promise<Started>;
-function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise<Started> {
+export function launch(plan: SpawnPlan, where: "here"): Started;
+export function launch(plan: SpawnPlan, where: "offThread"): Promise<Started>;
+export function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise<Started> {
   const startedAt = performance.now();
   const stdio = ChildStdio.open(plan);
   const started = (pid: number): Started => {
@@ -97,7 +97,7 @@ export function abandon(started: Started): void {
 }
 
 /** Options → plan: validated, backend chosen, program resolved; nothing is opened yet. */
-function planFor(options: SpawnOptions, mode: RunMode): SpawnPlan {
+export function planFor(options: SpawnOptions, mode: RunMode): SpawnPlan {
   const valid = validateOptions(options, mode);
   return planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
 }

@@ -1,0 +1,128 @@
+/**
+ * Pipelines on every backend, sync and async: kernel pipes between stages, one process group,
+ * each stage's status with pipefail, one timeout, early exit and abort for the whole pipeline,
+ * stdin into the first stage, and nothing left behind when a stage cannot start.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { CoreError, type Output, pipeline, pipelineSync } from "../mod.ts";
+import { BACKENDS } from "./_backends.ts";
+import { assertCoreError, spawnTest, text } from "./_harness.ts";
+
+type Stages = Parameters<typeof pipelineSync>[0];
+type Options = Parameters<typeof pipelineSync>[1];
+
+const RUNS: Record<string, (stages: Stages, options: Options) => Promise<Output>> = {
+  sync: (stages, options) => Promise.resolve(pipelineSync(stages, options)),
+  async: (stages, options) => pipeline(stages, options).output(),
+};
+
+async function outcome(start: () => Promise<Output>): Promise<Output | CoreError> {
+  try {
+    return await start();
+  } catch (e) {
+    if (e instanceof CoreError) return e;
+    throw e;
+  }
+}
+
+for (const backend of BACKENDS) {
+  for (const [mode, run] of Object.entries(RUNS)) {
+    const name = `[${backend}] ${mode}`;
+
+    spawnTest(`${name}: printf | sort | uniq -c, each stage's status`, async () => {
+      const out = await run([
+        { program: "printf", args: ["b\\na\\nb\\n"] },
+        { program: "sort" },
+        { program: "uniq", args: ["-c"] },
+      ], { backend });
+      assert.equal(text(out.stdout).replace(/ +/g, " ").trim(), "1 a\n 2 b");
+      assert.equal(out.success, true);
+      assert.deepEqual(out.stages, [0, 0, 0].map((code) => ({ kind: "exited", code })));
+    });
+
+    spawnTest(`${name}: pipefail: the rightmost failing stage decides`, async () => {
+      const out = await run([
+        { program: "sh", args: ["-c", "exit 3"] },
+        { program: "sh", args: ["-c", "cat; exit 4"] },
+        { program: "cat" },
+      ], { backend });
+      assert.deepEqual(out.status, { kind: "exited", code: 4 });
+      assert.equal(out.success, false);
+      assert.deepEqual(out.stages?.map((s) => s.kind === "exited" && s.code), [3, 4, 0]);
+    });
+
+    spawnTest(`${name}: stdin feeds the first stage; every stage in one new group`, async () => {
+      const pgid = 'cut -d" " -f5 /proc/$$/stat';
+      const out = await run([
+        { program: "sh", args: ["-c", `tr a-z A-Z; ${pgid}`] },
+        { program: "sh", args: ["-c", `cat; ${pgid}`] },
+      ], { backend, stdin: new TextEncoder().encode("hello\n") });
+      const [word, first, second] = text(out.stdout).trim().split("\n");
+      assert.equal(word, "HELLO");
+      assert.equal(first, second, "both stages in one group");
+      assert.notEqual(Number(first), Deno.pid, "not ours");
+    });
+
+    spawnTest(`${name}: one timeout stops every stage`, async () => {
+      const started = performance.now();
+      const out = await run([
+        { program: "sleep", args: ["10"] },
+        { program: "sleep", args: ["10"] },
+      ], { backend, timeoutMs: 200 });
+      assert.equal(out.timedOut, true);
+      assert.equal(out.success, false);
+      assert.deepEqual(out.stages?.map((s) => s.kind), ["signaled", "signaled"]);
+      assert.ok(performance.now() - started < 3000, "the first stage outlived the timeout");
+    });
+
+    spawnTest(
+      `${name}: early exit on the last stage's output stops the writer upstream`,
+      async () => {
+        const out = await run([{ program: "yes" }, { program: "cat" }], {
+          backend,
+          earlyExit: (chunk) => chunk.includes(0x0a),
+          afterEarlyExit: "kill",
+        });
+        assert.equal(out.stdoutEarlyExited, true);
+        assert.equal(out.stages?.length, 2);
+      },
+    );
+
+    spawnTest(`${name}: a stage that cannot start is an error; nothing is left`, async () => {
+      const result = await outcome(() =>
+        run([{ program: "sleep", args: ["5"] }, { program: "/nonexistent/stage" }], { backend })
+      );
+      assert.ok(result instanceof CoreError, String(result));
+      assert.equal(result.code, "ENOENT");
+    });
+  }
+}
+
+spawnTest("async pipeline: an AbortSignal stops every stage", async () => {
+  const result = await outcome(() =>
+    pipeline([{ program: "sleep", args: ["10"] }, { program: "cat" }], {
+      signal: AbortSignal.timeout(150),
+    }).output()
+  );
+  assert.ok(result instanceof CoreError && result.code === "Aborted", String(result));
+});
+
+spawnTest("sync pipeline: `yes | head -1` ends when head does; yes dies of SIGPIPE", () => {
+  const out = pipelineSync([{ program: "yes" }, { program: "head", args: ["-1"] }]);
+  assert.equal(text(out.stdout), "y\n");
+  assert.equal(out.stages?.[0].kind === "signaled" && out.stages[0].signalName, "SIGPIPE");
+  assert.equal(out.success, false, "pipefail");
+});
+
+Deno.test("pipeline input is validated before any stage starts", () => {
+  assertCoreError(() => pipelineSync([]), "InvalidArgument");
+  assertCoreError(
+    () => pipelineSync([{ program: "true", timeoutMs: 5 } as unknown as Stages[number]]),
+    "InvalidArgument",
+  );
+  assertCoreError(
+    () => pipelineSync([{ program: "true" }, { program: "cat" }], { stdout: "piped" }),
+    "InvalidArgument",
+  );
+});
