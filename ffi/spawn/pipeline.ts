@@ -27,10 +27,12 @@ export interface PipelineStage {
 }
 
 /** What a whole pipeline takes: every spawn option but the program's, and a group of its own. */
-export type PipelineOptions = Omit<
-  SpawnOptions,
-  "program" | "args" | "argv0" | "pgroup" | "extraFds"
-> & { readonly pgroup?: "leader" | "isolated" };
+export type PipelineOptions =
+  & Omit<
+    SpawnOptions,
+    "program" | "args" | "argv0" | "pgroup" | "extraFds"
+  >
+  & { readonly pgroup?: "leader" | "isolated" };
 
 /** What one stage may set. */
 const STAGE_KEYS = ["program", "args", "argv0", "env", "cwd", "stderr"];
@@ -126,7 +128,11 @@ export function startPipeline(
       first.stdio.stdin = -1;
     }
     return {
-      supervised: { ...last, plan: { ...last.plan, stdin: plans[0].stdin }, startedAt: first.startedAt },
+      supervised: {
+        ...last,
+        plan: { ...last.plan, stdin: plans[0].stdin },
+        startedAt: first.startedAt,
+      },
       others: started.slice(0, -1).map((s) => s.pid),
     };
   } catch (e) {
@@ -157,7 +163,7 @@ function stageOptions(
   }
   const last = k === stages.length - 1;
   const shared: Record<string, unknown> = { ...options };
-  if (!last) for (const key of SUPERVISION_KEYS) delete shared[key];
+  if (!last) { for (const key of SUPERVISION_KEYS) delete shared[key]; }
   return {
     ...shared,
     ...stage,

@@ -89,7 +89,11 @@ export function abandon(started: Started): void {
   try {
     const { SIGKILL } = libc().abi.kernel.common.signals;
     // Only the child: a joined group has other members that are not ours to kill.
-    sendSignal(started.pid, SIGKILL, started.plan.pgroup === "leader" || started.plan.pgroup === "isolated");
+    sendSignal(
+      started.pid,
+      SIGKILL,
+      started.plan.pgroup === "leader" || started.plan.pgroup === "isolated",
+    );
     reap(started.pid, true);
   } finally {
     started.stdio.closeAll();
