@@ -108,7 +108,7 @@ export function startPipeline(
   if (!Array.isArray(stages) || stages.length === 0) {
     throw invalidArgument("pipeline", "stages must be a non-empty array", "pass [{ program }, …]");
   }
-  const plans = stages.map((stage, k) => planFor(stageOptions(stages, options, k), mode));
+  const plans = stages.map((_, k) => planFor(stageOptions(stages, options, k), mode));
   const pipes: [number, number][] = [];
   const started: Started[] = [];
   try {
