@@ -64,3 +64,16 @@ spawnTest("stageFiles: a missing directory fails before anything runs", async ()
   );
   await assertRejectsCoreError(chain([[]]), "InvalidArgument");
 });
+
+spawnTest("chain: totalTimeoutMs bounds the whole chain; later stages do not start", async () => {
+  const started = performance.now();
+  const result = await chain([["sleep", "0.15"], ["sleep", "5"], ["echo", "never"]], {
+    totalTimeoutMs: 400,
+  });
+  assert.equal(result.success, false);
+  assert.equal(result.failure?.stage, 1);
+  assert.match(result.failure!.reason, /timeout/);
+  assert.equal(result.outputs.length, 2, "the third stage never ran");
+  assert.ok(performance.now() - started < 2000, "the second stage outlived the chain's budget");
+  await assert.rejects(chain([["true"]], { totalTimeoutMs: -1 }), /totalTimeoutMs/);
+});

@@ -11,10 +11,15 @@ import { stageFiles } from "./stage_files.ts";
 
 /** Options shared by every stage of a chain, plus the files to stage first. */
 export interface ChainOptions extends Omit<SpawnOptions, "program" | "args" | "argv0"> {
-  /** Written atomically (write + rename), in order, before the first stage runs. */
   /**
-   * Files written before the first stage runs, atomically and in order: each `path` (its
-   * directory must exist), `data`, and `mode` (default 0o644, set exactly, umask aside).
+   * A budget in ms for the whole chain: each stage's timeout is what is left of it (or its own
+   * `timeoutMs`, if sooner), and a stage whose turn comes after it ran out does not start.
+   */
+  readonly totalTimeoutMs?: number;
+  /**
+   * Files written before the first stage runs, atomically (write + rename) and in order: each
+   * `path` (its directory must exist), `data`, and `mode` (default 0o644, set exactly, umask
+   * aside).
    */
   readonly stageFiles?: readonly {
     readonly path: string;
@@ -62,7 +67,18 @@ export async function chain(
   stages: readonly (readonly (string | Uint8Array)[])[],
   options: ChainOptions = {},
 ): Promise<ChainResult> {
-  const { stageFiles: files, ...spawnOptions } = options;
+  const { stageFiles: files, totalTimeoutMs, ...spawnOptions } = options;
+  if (
+    totalTimeoutMs !== undefined &&
+    !(typeof totalTimeoutMs === "number" && totalTimeoutMs > 0 && !Number.isNaN(totalTimeoutMs))
+  ) {
+    throw new CoreError(
+      "InvalidArgument",
+      "validate chain",
+      `totalTimeoutMs is ${totalTimeoutMs}; use a number of ms > 0, or omit it`,
+    );
+  }
+  const deadline = performance.now() + (totalTimeoutMs ?? Infinity);
   if (!Array.isArray(stages) || stages.some((s) => !Array.isArray(s) || s.length === 0)) {
     throw new CoreError(
       "InvalidArgument",
@@ -78,9 +94,18 @@ export async function chain(
       outputs,
       failure: { stage, argv, reason, error },
     });
+    const left = deadline - performance.now();
+    if (left <= 0) return failure("not started: the chain's totalTimeoutMs ran out", null);
+    const own = spawnOptions.timeoutMs || Infinity; // 0 and Infinity: none, as for spawn
+    const timeoutMs = Math.min(own, left);
     let output: Output;
     try {
-      output = await spawn({ ...spawnOptions, program: argv[0], args: argv.slice(1) }).output();
+      output = await spawn({
+        ...spawnOptions,
+        program: argv[0],
+        args: argv.slice(1),
+        timeoutMs: timeoutMs === Infinity ? undefined : timeoutMs,
+      }).output();
     } catch (e) {
       if (!(e instanceof CoreError)) throw e;
       // Overflow and abort errors carry the stage's output: keep it with the others.
