@@ -71,6 +71,15 @@ Deno.test("registry: Deno.exit kills and reaps children that carry no death sign
   assert.ok(await eventually(() => !alive(pid), 5000), `child ${pid} outlived Deno.exit`);
 });
 
+Deno.test("registry killOnSignals: SIGTERM kills and reaps the entries, then exits 128+15", async () => {
+  const f = startFixture("signal");
+  const pid = await childPid(f.nextLine);
+  f.process.kill("SIGTERM");
+  assert.equal((await f.process.status).code, 143);
+  await f.done();
+  assert.ok(await eventually(() => !alive(pid), 5000), `child ${pid} outlived the SIGTERM`);
+});
+
 Deno.test("dieWithParent is refused by posixSpawn, which runs no code in the child", () => {
   assertCoreError(
     () => runSync({ program: "true", backend: "posixSpawn", dieWithParent: true }),

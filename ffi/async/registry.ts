@@ -13,6 +13,7 @@ import { RingBuffer } from "./ring_buffer.ts";
 import { spawn } from "./spawn.ts";
 import { chooseBackend } from "../spawn/backend.ts";
 import { reap } from "../process_control.ts";
+import { LINUX_COMMON } from "../abi/linux_common.ts";
 
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };
@@ -53,6 +54,14 @@ export interface RegistryOptions {
   readonly bufferBytes?: number;
   /** Ms between SIGINT and SIGKILL in {@linkcode ProcessRegistry.cancelByTag} (default 2000). */
   readonly cancelGraceMs?: number;
+  /**
+   * On SIGINT or SIGTERM to this process: kill and reap every running entry, then exit with
+   * 128 + the signal's number (default false). Off by default because a listener replaces the
+   * signal's default action for the whole program, and a program with its own handler expects
+   * to decide. Entries with a death signal (`dieWithParent`, the default with fork and vfork)
+   * die with this process anyway; this covers posixSpawn entries.
+   */
+  readonly killOnSignals?: boolean;
 }
 
 interface Entry {
@@ -93,6 +102,8 @@ export class ProcessRegistry implements AsyncDisposable {
   readonly #backgroundLimit: number;
   readonly #bufferBytes: number;
   readonly #cancelGraceMs: number;
+  readonly #killOnSignals: boolean;
+  #listening = false;
   readonly #entries = new Map<ProcessHandle, Entry>();
   /** Evicted or released entries still being reaped. */
   readonly #leaving = new Set<Promise<void>>();
@@ -101,7 +112,17 @@ export class ProcessRegistry implements AsyncDisposable {
 
   /** Creates an empty registry with the given limits. */
   constructor(options: RegistryOptions = {}) {
-    refuseUnknownKeys(options, ["capacity", "backgroundLimit", "bufferBytes", "cancelGraceMs"]);
+    refuseUnknownKeys(options, [
+      "capacity",
+      "backgroundLimit",
+      "bufferBytes",
+      "cancelGraceMs",
+      "killOnSignals",
+    ]);
+    if (options.killOnSignals !== undefined && typeof options.killOnSignals !== "boolean") {
+      throw invalidArgument("registry options", "killOnSignals must be true or false", "");
+    }
+    this.#killOnSignals = options.killOnSignals === true;
     this.#capacity = count(options.capacity, 64, "capacity");
     this.#backgroundLimit = count(options.backgroundLimit, 8, "backgroundLimit");
     this.#bufferBytes = count(options.bufferBytes, 1024 * 1024, "bufferBytes");
@@ -153,6 +174,10 @@ export class ProcessRegistry implements AsyncDisposable {
         chooseBackend(options.backend ?? null) !== "posixSpawn",
     });
     killAtExit.add(this.#killNow);
+    if (this.#killOnSignals && !this.#listening) {
+      this.#listening = true;
+      for (const [name, listener] of this.#exitListeners) Deno.addSignalListener(name, listener);
+    }
     this.#evictForRoom();
     const seq = ++this.#seq;
     const handle = `ph-${child.pid.toString(16)}-${seq}` as ProcessHandle;
@@ -254,6 +279,12 @@ export class ProcessRegistry implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     this.#disposed = true;
     killAtExit.delete(this.#killNow);
+    if (this.#listening) {
+      this.#listening = false;
+      for (const [name, listener] of this.#exitListeners) {
+        Deno.removeSignalListener(name, listener);
+      }
+    }
     for (const entry of [...this.#entries.values()]) this.#remove(entry);
     await Promise.all(this.#leaving);
   }
@@ -262,6 +293,14 @@ export class ProcessRegistry implements AsyncDisposable {
    * At process exit (the `unload` event: the end of the program or `Deno.exit`): SIGKILL every
    * running group and reap it, synchronously, since the event loop will not turn again.
    */
+  /** SIGINT or SIGTERM with `killOnSignals`: what the default action would do, children first. */
+  readonly #exitListeners = EXIT_SIGNALS.map((name) =>
+    [name, () => {
+      this.#killNow();
+      Deno.exit(128 + LINUX_COMMON.signals[name]);
+    }] as const
+  );
+
   readonly #killNow = () => {
     for (const entry of this.#entries.values()) {
       if (entry.status !== "running") continue;
@@ -331,6 +370,9 @@ export class ProcessRegistry implements AsyncDisposable {
     entry.status = entry.killedByUs ? "killed" : output?.timedOut ? "timedOut" : "exited";
   }
 }
+
+/** The signals `killOnSignals` answers. */
+const EXIT_SIGNALS = ["SIGINT", "SIGTERM"] as const;
 
 /**
  * Registries that may hold running children: the `unload` listener that kills them is there
