@@ -4,13 +4,14 @@
  * @module
  */
 import type { SpawnOptions } from "../spawn/options.ts";
-import { startPipeline } from "../spawn/pipeline.ts";
+import { type pipelineSync, startPipeline } from "../spawn/pipeline.ts";
 import type { Child } from "./child.ts";
 import { adopt, refuseAborted } from "./spawn.ts";
 
 /**
  * Starts `stages` as `stages[0] | stages[1] | …` connected by kernel pipes, all in one process
- * group, and returns one {@linkcode Child} for the whole pipeline: its stdin is the first
+ * group (stages and options as for `pipelineSync`), and returns one {@linkcode Child} for the
+ * whole pipeline: its stdin is the first
  * stage's, its stdout and stderr the last stage's, its timeout, abort, early exit and kills reach
  * every stage, and `output()` adds each stage's status (`stages`) with pipefail semantics.
  *
@@ -28,17 +29,8 @@ import { adopt, refuseAborted } from "./spawn.ts";
  * @throws {CoreError} as `spawn` does; a stage that cannot start stops the stages before it.
  */
 export function pipeline(
-  stages: readonly {
-    readonly program: string | Uint8Array;
-    readonly args?: readonly (string | Uint8Array)[];
-    readonly argv0?: string | Uint8Array;
-    readonly env?: Readonly<Record<string, string | Uint8Array>>;
-    readonly cwd?: string | Uint8Array;
-    readonly stderr?: SpawnOptions["stderr"];
-  }[],
-  options: Omit<SpawnOptions, "program" | "args" | "argv0" | "pgroup" | "extraFds"> & {
-    readonly pgroup?: "leader" | "isolated";
-  } = {},
+  stages: Parameters<typeof pipelineSync>[0],
+  options: Parameters<typeof pipelineSync>[1] = {},
 ): Child {
   refuseAborted(options as SpawnOptions);
   const { supervised, others } = startPipeline(stages, options, "async");

@@ -52,19 +52,7 @@ export interface SpawnOptions {
    * Where stderr goes (default `"capture"`), as for `stdout`, or `"stdout"`: wherever stdout
    * goes, in one stream with it (`2>&1`).
    */
-  stderr?:
-    | "capture"
-    | "piped"
-    | "inherit"
-    | "null"
-    | "stdout"
-    | {
-      readonly file: string;
-      readonly append?: boolean;
-      readonly create?: boolean;
-      readonly mode?: number;
-    }
-    | { readonly fd: number };
+  stderr?: SpawnOptions["stdout"] | "stdout";
   /**
    * Process group of the child (default `"none"`): `"none"` stays in the parent's group;
    * `"leader"` leads a new group (`setpgid(0, 0)`), and stops reach the whole group;

@@ -14,25 +14,11 @@ import { superviseSync } from "./run_sync.ts";
 import { abandon, launch, planFor, type Started } from "./start.ts";
 import type { RunMode } from "./validate.ts";
 
-/** One stage: its program and what it alone may set. */
-export interface PipelineStage {
-  readonly program: string | Uint8Array;
-  readonly args?: readonly (string | Uint8Array)[];
-  readonly argv0?: string | Uint8Array;
-  /** Added to the pipeline's `env`. */
-  readonly env?: Readonly<Record<string, string | Uint8Array>>;
-  readonly cwd?: string | Uint8Array;
-  /** This stage's stderr (default: the pipeline's `stderr` for the last stage, else inherit). */
-  readonly stderr?: SpawnOptions["stderr"];
-}
+/** One stage: its program and what it alone may set (see {@linkcode pipelineSync}). */
+export type PipelineStage = Parameters<typeof pipelineSync>[0][number];
 
 /** What a whole pipeline takes: every spawn option but the program's, and a group of its own. */
-export type PipelineOptions =
-  & Omit<
-    SpawnOptions,
-    "program" | "args" | "argv0" | "pgroup" | "extraFds"
-  >
-  & { readonly pgroup?: "leader" | "isolated" };
+export type PipelineOptions = NonNullable<Parameters<typeof pipelineSync>[1]>;
 
 /** What one stage may set. */
 const STAGE_KEYS = ["program", "args", "argv0", "env", "cwd", "stderr"];
@@ -72,8 +58,10 @@ export function pipelineSync(
     readonly program: string | Uint8Array;
     readonly args?: readonly (string | Uint8Array)[];
     readonly argv0?: string | Uint8Array;
+    /** Added to the pipeline's `env`. */
     readonly env?: Readonly<Record<string, string | Uint8Array>>;
     readonly cwd?: string | Uint8Array;
+    /** This stage's stderr (default: the pipeline's `stderr` for the last stage, else inherit). */
     readonly stderr?: SpawnOptions["stderr"];
   }[],
   options: Omit<SpawnOptions, "program" | "args" | "argv0" | "pgroup" | "extraFds"> & {
