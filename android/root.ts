@@ -179,6 +179,7 @@ async function supervise(
     group: true,
     escalation: { first: "SIGTERM", graceMs: options.killGraceMs ?? 2000 },
     afterEarlyExit: "wait",
+    stopOnOverflow: false,
   }, {
     signal: (name) => {
       if (name === "SIGCONT") return;

@@ -213,3 +213,56 @@ for (const backend of BACKENDS) {
     }
   }
 }
+
+const MORE_CASES: readonly ParityCase[] = [
+  {
+    name: "cancel none: the timeout marks the child but lets it finish",
+    options: () => ({
+      program: "sh",
+      args: ["-c", "sleep 0.3; echo done"],
+      timeoutMs: 50,
+      cancel: "none",
+    }),
+    expect(result) {
+      const out = asOutput(result);
+      assert.equal(out.timedOut, true);
+      assert.equal(out.success, false, "a timed-out run is no success");
+      assert.deepEqual(out.status, { kind: "exited", code: 0 });
+      assert.equal(text(out.stdout), "done\n");
+    },
+  },
+  {
+    name: "overflow kill: an endless writer is stopped at the cap",
+    options: () => ({ program: "yes", maxOutput: 1000, overflow: "kill" }),
+    expect(result, ms) {
+      assert.equal(errorCode(result), "OutputOverflow");
+      const out = (result as CoreError & { output: Output }).output;
+      assert.equal(out.stdout.length, 1000);
+      assert.equal(out.status.kind === "signaled" && out.status.signalName, "SIGKILL");
+      assert.ok(ms < 2000, `took ${ms} ms`);
+    },
+  },
+  {
+    name: "env null removes an inherited variable; others stay",
+    options: () => ({
+      program: "sh",
+      args: ["-c", 'echo "${HOME-unset}|${PATH:+path}"'],
+      env: { HOME: null },
+    }),
+    expect(result) {
+      assert.equal(text(asOutput(result).stdout), "unset|path\n");
+    },
+  },
+];
+
+for (const backend of BACKENDS) {
+  for (const entry of ENTRY_POINTS) {
+    for (const c of MORE_CASES) {
+      spawnTest(`[${backend}] ${entry}: ${c.name}`, async () => {
+        const started = performance.now();
+        const result = await runThrough(entry, { backend: backend as Backend, ...c.options() });
+        await c.expect(result, performance.now() - started);
+      });
+    }
+  }
+}

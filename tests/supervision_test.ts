@@ -29,13 +29,19 @@ function recorder(): { port: SupervisionPort; calls: string[] } {
 const GRACEFUL: Escalation = { first: "SIGTERM", graceMs: 50 };
 
 function machine(
-  options: { group?: boolean; escalation?: Escalation; afterEarlyExit?: "wait" | "kill" } = {},
+  options: {
+    group?: boolean;
+    escalation?: Escalation | null;
+    afterEarlyExit?: "wait" | "kill";
+    stopOnOverflow?: boolean;
+  } = {},
 ) {
   const { port, calls } = recorder();
   const sup = new Supervision({
     group: options.group ?? false,
-    escalation: options.escalation ?? GRACEFUL,
+    escalation: options.escalation === undefined ? GRACEFUL : options.escalation,
     afterEarlyExit: options.afterEarlyExit ?? "wait",
+    stopOnOverflow: options.stopOnOverflow ?? false,
   }, port);
   return { sup, calls };
 }
@@ -139,4 +145,26 @@ Deno.test("supervision: registry and root escalations pick their own first signa
   sup.stop({ first: "SIGINT", graceMs: 2000 });
   assert.deepEqual(calls, ["SIGINT group", "grace 2000"]);
   assert.equal(sup.timedOut, false);
+});
+
+Deno.test("supervision: cancel none only marks a timeout or abort; the child runs on", () => {
+  const { sup, calls } = machine({ escalation: null, afterEarlyExit: "kill" });
+  sup.timeout();
+  sup.abort();
+  sup.earlyExit();
+  assert.deepEqual([sup.timedOut, sup.aborted, sup.stopping], [true, true, false]);
+  assert.deepEqual(calls, ["closeStdout"]);
+});
+
+Deno.test("supervision: overflow kill stops the child once; drain leaves it running", () => {
+  const kill = machine({ stopOnOverflow: true, escalation: { first: "SIGKILL", graceMs: 0 } });
+  kill.sup.overflowed();
+  kill.sup.overflowed();
+  assert.deepEqual(kill.calls, ["SIGKILL"]);
+  const none = machine({ stopOnOverflow: true, escalation: null });
+  none.sup.overflowed();
+  assert.deepEqual(none.calls, ["SIGKILL"], "cancel none still stops an overflow kill");
+  const drain = machine();
+  drain.sup.overflowed();
+  assert.deepEqual(drain.calls, []);
 });

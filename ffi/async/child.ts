@@ -81,6 +81,7 @@ export class Child implements AsyncDisposable {
       group: this.#pgid !== null,
       escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
       afterEarlyExit: plan.afterEarlyExit,
+      stopOnOverflow: plan.overflow === "kill",
     }, this.#supervisionPort());
 
     try {
@@ -232,6 +233,7 @@ export class Child implements AsyncDisposable {
       target: (want) => capture.target(want),
       data: (chunk) => {
         const kept = capture.add(chunk);
+        if (this.#budget.overflowed) this.#sup.overflowed();
         if (!earlyExit || this.#sup.callbackError || this.#sup.earlyExited) return;
         let enough: boolean;
         try {

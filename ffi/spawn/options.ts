@@ -15,8 +15,11 @@ export interface SpawnOptions {
   args?: readonly (string | Uint8Array)[];
   /** argv[0] as the child sees it; defaults to `program`. */
   argv0?: string | Uint8Array;
-  /** Variables to set (or override) in the child's environment: a plain object. */
-  env?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * Variables to set (or override) in the child's environment: a plain object; a `null` or
+   * `undefined` value removes that variable from what the child inherits.
+   */
+  env?: Readonly<Record<string, string | Uint8Array | null | undefined>>;
   /** Start from an empty environment instead of this process's (default false). */
   clearEnv?: boolean;
   /** Working directory of the child. */
@@ -75,8 +78,19 @@ export interface SpawnOptions {
   timeoutMs?: number;
   /** With `cancel: "graceful"`, ms between SIGTERM and SIGKILL (default 2000). */
   killGraceMs?: number;
-  /** How a timeout or abort stops the child: `"kill"` (SIGKILL, default) or `"graceful"`. */
-  cancel?: "kill" | "graceful";
+  /**
+   * How a timeout or abort stops the child: `"kill"` (SIGKILL, default), `"graceful"` (SIGTERM,
+   * then SIGKILL after `killGraceMs`), or `"none"`: only mark it (`timedOut`, or `Aborted` once
+   * it ends) and let it run to its end.
+   */
+  cancel?: "kill" | "graceful" | "none";
+  /**
+   * Past `maxOutput`: `"drain"` (default) reads the child to its end, keeping nothing more;
+   * `"kill"` stops it per `cancel` at once (SIGKILL with `cancel: "none"`). Either way the run
+   * ends with `OutputOverflowError`. A child that writes forever with no timeout never ends
+   * under `"drain"`.
+   */
+  overflow?: "drain" | "kill";
   /**
    * Called with each stdout chunk as it arrives (chunk boundaries are arbitrary). Return true
    * to stop reading stdout: it is closed, `stdoutEarlyExited` is set. If it throws, the child is
@@ -188,6 +202,7 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "timeoutMs",
   "killGraceMs",
   "cancel",
+  "overflow",
   "earlyExit",
   "afterEarlyExit",
   "backend",

@@ -63,6 +63,7 @@ export type SupervisePlan = Pick<
   | "timeoutMs"
   | "killGraceMs"
   | "cancel"
+  | "overflow"
   | "earlyExit"
   | "afterEarlyExit"
   | "maxOutput"
@@ -194,6 +195,7 @@ function assertDirectory(cwd: Uint8Array): void {
 /** PATH as the child will see it decides the search, like execvpe; undefined when it has none. */
 function childPath(valid: ValidOptions): Uint8Array | undefined {
   const fromEnv = valid.env?.get("PATH");
+  if (fromEnv === null) return undefined; // removed: the child has no PATH
   if (fromEnv) return fromEnv;
   if (valid.clearEnv) return undefined;
   return getenvBytes("PATH");
@@ -218,6 +220,10 @@ function buildEnv(valid: ValidOptions): CStringArray | null {
     }
   }
   for (const [key, value] of valid.env ?? []) {
+    if (value === null) {
+      entries.delete(key);
+      continue;
+    }
     const k = encoder.encode(key);
     const entry = new Uint8Array(k.length + 1 + value.length);
     entry.set(k);

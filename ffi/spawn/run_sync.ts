@@ -114,6 +114,7 @@ class SyncRun implements SupervisionPort {
       group: this.#pgid !== null,
       escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
       afterEarlyExit: plan.afterEarlyExit,
+      stopOnOverflow: plan.overflow === "kill",
     }, this);
   }
 
@@ -249,6 +250,7 @@ class SyncRun implements SupervisionPort {
     const result = readInto(fd, this.#captures[stream], this.#readSizes[stream]);
     if (result === "again") return;
     if (result === 0) return this.#closeOutput(stream);
+    if (this.#budget.overflowed) this.#sup.overflowed();
     if (!earlyExit || this.#sup.callbackError) return;
     let enough: boolean;
     try {

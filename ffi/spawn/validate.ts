@@ -31,7 +31,8 @@ export interface ValidOptions {
   readonly program: Uint8Array;
   readonly args: readonly Uint8Array[];
   readonly argv0: Uint8Array;
-  readonly env: ReadonlyMap<string, Uint8Array> | null;
+  /** Variables to set; a null value removes the inherited one. */
+  readonly env: ReadonlyMap<string, Uint8Array | null> | null;
   readonly clearEnv: boolean;
   readonly cwd: Uint8Array | null;
   readonly stdin: Uint8Array | "null" | "inherit" | "piped" | Redirect;
@@ -46,6 +47,7 @@ export interface ValidOptions {
   readonly timeoutMs: number | null;
   readonly killGraceMs: number;
   readonly cancel: CancelPolicy;
+  readonly overflow: "drain" | "kill";
   readonly earlyExit: ((chunk: Uint8Array) => boolean) | null;
   readonly afterEarlyExit: "wait" | "kill";
   /** The backend asked for; null lets the planner choose. */
@@ -132,7 +134,8 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     killGraceMs: options.killGraceMs === undefined
       ? DEFAULTS.killGraceMs
       : nonNegativeMs(options.killGraceMs, "killGraceMs"),
-    cancel: oneOf(options.cancel, ["kill", "graceful"], "cancel", DEFAULTS.cancel) as CancelPolicy,
+    cancel: oneOf(options.cancel, ["kill", "graceful", "none"], "cancel", DEFAULTS.cancel) as CancelPolicy,
+    overflow: oneOf(options.overflow, ["drain", "kill"], "overflow", "drain") as "drain" | "kill",
     earlyExit: validateCallback(options.earlyExit),
     afterEarlyExit: oneOf(
       options.afterEarlyExit,
@@ -224,7 +227,7 @@ function list(value: unknown, name: string): readonly (string | Uint8Array)[] {
 /** The largest fd number the kernel can hand out (an int). */
 const MAX_FD = 2 ** 31 - 1;
 
-function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
+function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array | null> | null {
   if (env === undefined) return null;
   if (!isPlainObject(env)) {
     throw invalidArgument(
@@ -233,7 +236,7 @@ function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
       "for a Map or Headers, pass Object.fromEntries(it)",
     );
   }
-  const out = new Map<string, Uint8Array>();
+  const out = new Map<string, Uint8Array | null>();
   for (const [key, value] of Object.entries(env)) {
     if (key.length === 0 || key.includes("=") || key.includes("\0")) {
       throw invalidArgument(
@@ -242,7 +245,7 @@ function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array> | null {
         "use a plain variable name",
       );
     }
-    out.set(key, cBytes(value, `env.${key}`));
+    out.set(key, value === null || value === undefined ? null : cBytes(value, `env.${key}`));
   }
   return out;
 }

@@ -39,18 +39,26 @@ export interface Escalation {
 export interface SupervisionPolicy {
   /** The child leads a process group: signals go to the group. */
   readonly group: boolean;
-  /** How a timeout or an abort stops the child. */
-  readonly escalation: Escalation;
+  /** How a timeout or an abort stops the child; null: they only mark it (`cancel: "none"`). */
+  readonly escalation: Escalation | null;
+  /** Whether going past the output cap stops the child (`overflow: "kill"`). */
+  readonly stopOnOverflow: boolean;
   /** Whether an early exit stops the child or lets it run to its end. */
   readonly afterEarlyExit: "wait" | "kill";
 }
 
-/** The escalation a spawn's `cancel` and `killGraceMs` options name. */
-export function cancelEscalation(cancel: "kill" | "graceful", killGraceMs: number): Escalation {
+/** The escalation a spawn's `cancel` and `killGraceMs` options name (null for `"none"`). */
+export function cancelEscalation(
+  cancel: "kill" | "graceful" | "none",
+  killGraceMs: number,
+): Escalation | null {
+  if (cancel === "none") return null;
   return cancel === "graceful"
     ? { first: "SIGTERM", graceMs: killGraceMs }
     : { first: "SIGKILL", graceMs: 0 };
 }
+
+const KILL_NOW: Escalation = { first: "SIGKILL", graceMs: 0 };
 
 /** One child's supervision state. Create one per child; feed it inputs from its driver. */
 export class Supervision {
@@ -68,6 +76,8 @@ export class Supervision {
   isReaped = false;
   /** The child was stopped with SIGSTOP by the user: a first signal must be followed by SIGCONT. */
   paused = false;
+  /** The output went past the cap (`overflowed` was called). */
+  overflowSeen = false;
 
   readonly #policy: SupervisionPolicy;
   readonly #port: SupervisionPort;
@@ -81,30 +91,42 @@ export class Supervision {
   timeout(): void {
     if (this.#finishedStopping()) return;
     this.timedOut = true;
-    this.stop(this.#policy.escalation);
+    this.#stopPerPolicy();
   }
 
   /** The AbortSignal fired. */
   abort(): void {
     if (this.#finishedStopping()) return;
     this.aborted = true;
-    this.stop(this.#policy.escalation);
+    this.#stopPerPolicy();
   }
 
   /** The `earlyExit` callback returned true. */
   earlyExit(): void {
     this.earlyExited = true;
     // Signal before closing: a writer that met the closed pipe first would die of SIGPIPE.
-    if (this.#policy.afterEarlyExit === "kill" && !this.isReaped) {
-      this.stop(this.#policy.escalation);
-    }
+    if (this.#policy.afterEarlyExit === "kill" && !this.isReaped) this.#stopPerPolicy();
     this.#port.closeStdout();
   }
 
   /** A user callback threw: the child is killed at once and the run ends with `error`. */
   callbackFailed(error: unknown): void {
     this.callbackError ??= { error };
-    this.stop({ first: "SIGKILL", graceMs: 0 });
+    this.stop(KILL_NOW);
+  }
+
+  /** The output went past the cap: with `overflow: "kill"` the child is stopped now. */
+  overflowed(): void {
+    if (this.overflowSeen) return;
+    this.overflowSeen = true;
+    if (this.#policy.stopOnOverflow && !this.isReaped) {
+      this.stop(this.#policy.escalation ?? KILL_NOW);
+    }
+  }
+
+  /** A timeout, abort or early exit stops the child per `cancel`; `"none"` only marks it. */
+  #stopPerPolicy(): void {
+    if (this.#policy.escalation) this.stop(this.#policy.escalation);
   }
 
   /**
