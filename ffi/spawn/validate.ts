@@ -134,7 +134,12 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     killGraceMs: options.killGraceMs === undefined
       ? DEFAULTS.killGraceMs
       : nonNegativeMs(options.killGraceMs, "killGraceMs"),
-    cancel: oneOf(options.cancel, ["kill", "graceful", "none"], "cancel", DEFAULTS.cancel) as CancelPolicy,
+    cancel: oneOf(
+      options.cancel,
+      ["kill", "graceful", "none"],
+      "cancel",
+      DEFAULTS.cancel,
+    ) as CancelPolicy,
     overflow: oneOf(options.overflow, ["drain", "kill"], "overflow", "drain") as "drain" | "kill",
     earlyExit: validateCallback(options.earlyExit),
     afterEarlyExit: oneOf(
