@@ -406,3 +406,21 @@ spawnTest("earlyExit chunks are the callback's to keep, under the cap and past i
   assert.ok(seen.length > 1, "more than one read");
   assert.deepEqual(joined, spewPattern(total), "no chunk was written over by a later read");
 });
+
+spawnTest(
+  "tryWait: null while running, the status once exited, without waiting for the loop",
+  async () => {
+    const child = spawn({ program: "sh", args: ["-c", "sleep 0.1; exit 7"] });
+    assert.equal(child.tryWait(), null);
+    const until = performance.now() + 3000;
+    let status = child.tryWait();
+    while (status === null && performance.now() < until) {
+      // Block this thread (no loop turn): tryWait must reap by itself.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      status = child.tryWait();
+    }
+    assert.deepEqual(status, { kind: "exited", code: 7 });
+    assert.deepEqual(await child.status, { kind: "exited", code: 7 });
+    await child.output();
+  },
+);

@@ -11,12 +11,13 @@ import { CoreError, invalidArgument } from "../errors.ts";
 import { type ExitStatus, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
 import { type Reaped, sendSignal } from "../process_control.ts";
-import { finishOutput, type Output } from "../spawn/output.ts";
+import { finishOutput, type Output, runStatus } from "../spawn/output.ts";
 import type { SupervisePlan } from "../spawn/plan.ts";
 import { childGroup } from "../spawn/options.ts";
 import type { Started } from "../spawn/start.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
+import { reapNow } from "./exit_watcher.ts";
 import { settled } from "./fd_poller.ts";
 import { PipeReader, PipeWriter } from "./pipes.ts";
 import { collect, pipeReadable, pipeWritable } from "./streams.ts";
@@ -67,8 +68,14 @@ export class Child implements AsyncDisposable {
   #markFinished!: () => void;
   #output: Promise<Output> | null = null;
 
-  /** Use `spawn()`; this wires up a child that {@linkcode startChild} already started. */
-  constructor(started: Started, exit: Promise<Reaped>) {
+  readonly #isPipeline: boolean;
+
+  /**
+   * Use `spawn()`; this wires up a child that {@linkcode startChild} already started. `exit`
+   * settles once it is reaped (for a pipeline, once every stage is: `isPipeline`).
+   */
+  constructor(started: Started, exit: Promise<Reaped>, isPipeline = false) {
+    this.#isPipeline = isPipeline;
     const { pid, plan, stdio } = started;
     this.pid = pid;
     this.#plan = plan;
@@ -177,6 +184,23 @@ export class Child implements AsyncDisposable {
     }
     this.#sup.stop({ first, graceMs });
     return this.status;
+  }
+
+  /**
+   * The child's status if it has exited, else null, without waiting: an exit not noticed yet
+   * is reaped now. A pipeline's status comes once every stage is reaped (pipefail, as in
+   * `output()`).
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "@coreshift/core";
+   * await using child = spawn({ program: "sleep", args: ["1"] });
+   * console.log(child.tryWait()); // null: still running
+   * ```
+   */
+  tryWait(): ExitStatus | null {
+    const reaped = this.#reaped ?? (this.#isPipeline ? null : reapNow(this.pid));
+    return reaped && runStatus(reaped);
   }
 
   /** Stops the child (its group, if it leads one) with SIGSTOP. */

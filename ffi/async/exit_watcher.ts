@@ -23,7 +23,10 @@ import { unwatch, watch } from "./fd_poller.ts";
 type Settle = { resolve: (reaped: Reaped) => void; reject: (error: unknown) => void };
 
 const waitingOnSignal = new Map<number, Settle>();
-const pidfdWatches = new Map<number, { readonly pidfd: number; readonly token: number }>();
+const pidfdWatches = new Map<
+  number,
+  { readonly pidfd: number; readonly token: number; readonly settle: Settle }
+>();
 let listening = false;
 let sigchldOnly = false;
 /** Keeps the event loop alive while we wait for a SIGCHLD; re-parked if it ever fires. */
@@ -75,7 +78,7 @@ function watchWithPidfd(pid: number, pidfd: number, settle: Settle): void {
     unwatch(pidfd, token, true);
     closeFd(pidfd);
   });
-  pidfdWatches.set(pid, { pidfd, token });
+  pidfdWatches.set(pid, { pidfd, token, settle });
 }
 
 /**
@@ -130,6 +133,27 @@ export function unwatchExit(pid: number): void {
   pidfdWatches.delete(pid);
   unwatch(pidfdWatch.pidfd, pidfdWatch.token, true);
   closeFd(pidfdWatch.pidfd);
+}
+
+/**
+ * Reaps watched `pid` now if it has exited, settling its promise as the watcher would have;
+ * null while it runs. For a caller that cannot wait for the next wake-up (a try-wait).
+ */
+export function reapNow(pid: number): Reaped | null {
+  const settle = waitingOnSignal.get(pid) ?? pidfdWatches.get(pid)?.settle;
+  if (!settle) return null;
+  let reaped: Reaped | null;
+  try {
+    reaped = reap(pid, false);
+  } catch (e) {
+    unwatchExit(pid);
+    settle.reject(e);
+    throw e;
+  }
+  if (!reaped) return null;
+  unwatchExit(pid);
+  settle.resolve(reaped);
+  return reaped;
 }
 
 /**

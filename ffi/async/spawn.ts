@@ -112,7 +112,7 @@ export function adopt(started: Started, others: readonly number[] = []): Child {
       ...all.at(-1)!,
       stages: all.map((r) => r.status),
     }));
-    return new Child(started, exit);
+    return new Child(started, exit, others.length > 0);
   } catch (e) {
     watched.forEach(unwatchExit);
     if (others.length > 0) {

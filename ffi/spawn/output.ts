@@ -91,6 +91,15 @@ export class AbortedError<O = Output> extends CoreError {
   }
 }
 
+function exitedZero(s: ExitStatus): boolean {
+  return s.kind === "exited" && s.code === 0;
+}
+
+/** A run's status: the child's, or for a pipeline the rightmost stage that failed (pipefail). */
+export function runStatus(reaped: Reaped): ExitStatus {
+  return reaped.stages?.findLast((s) => !exitedZero(s)) ?? reaped.status;
+}
+
 /** What a driver hands to {@linkcode finishOutput} once the child is reaped and its pipes closed. */
 export interface FinishedRun {
   readonly pid: number;
@@ -115,13 +124,12 @@ export interface FinishedRun {
  */
 export function finishOutput(run: FinishedRun): Output {
   const { rusage, stages } = run.reaped;
-  const ok = (s: ExitStatus) => s.kind === "exited" && s.code === 0;
-  const status = stages?.findLast((s) => !ok(s)) ?? run.reaped.status;
+  const status = runStatus(run.reaped);
   const sup = run.supervision;
   const output: Output = {
     pid: run.pid,
     status,
-    success: ok(status) && !sup.timedOut,
+    success: exitedZero(status) && !sup.timedOut,
     ...(stages ? { stages } : {}),
     stdout: run.stdout,
     stderr: run.stderr,
