@@ -172,3 +172,84 @@ Deno.test("registry: limits are validated", () => {
   assert.throws(() => new ProcessRegistry({ capacity: 0 }), CoreError);
   assert.throws(() => new ProcessRegistry({ bufferBytes: 1.5 }), CoreError);
 });
+
+spawnTest(
+  "registry: readNew gives only what is new since the last read, and what was lost",
+  async () => {
+    await using registry = new ProcessRegistry({ bufferBytes: 8 });
+    const h = registry.spawn({
+      program: "sh",
+      args: ["-c", "printf abc; sleep 0.2; printf defghijklmnop"],
+    });
+    assert.ok(await eventually(() => registry.poll(h).stdout.length === 3));
+    const first = registry.readNew(h);
+    assert.equal(text(first.stdout), "abc");
+    assert.equal(first.stdoutLost, 0);
+    await registry.wait(h);
+    const second = registry.readNew(h);
+    assert.equal(text(second.stdout), "ijklmnop", "the ring keeps the newest 8 bytes");
+    assert.equal(second.stdoutLost, 5, "defgh were dropped before they were read");
+    assert.equal(registry.readNew(h).stdout.length, 0);
+  },
+);
+
+spawnTest("registry: the report has the command and times, and prints as JSON", async () => {
+  await using registry = new ProcessRegistry();
+  const before = Date.now();
+  const h = registry.spawn({ program: "sh", args: ["-c", "echo out"] });
+  const done = await registry.wait(h);
+  assert.deepEqual(done.argv, ["sh", "-c", "echo out"]);
+  assert.ok(done.startedAt >= before && done.endedAt! >= done.startedAt);
+  const json = JSON.parse(JSON.stringify(done));
+  assert.equal(json.stdout, "out\n");
+  assert.equal(json.handle, h);
+  assert.equal(registry.poll(registry.spawn(sleeper)).endedAt, null);
+});
+
+spawnTest(
+  "registry: cancelByTag takes several tags, null for untagged; cancelAll is graceful",
+  async () => {
+    await using registry = new ProcessRegistry({ cancelGraceMs: 100 });
+    const a = registry.spawn(sleeper, { tag: "a" });
+    const b = registry.spawn(sleeper, { tag: "b" });
+    const none = registry.spawn(sleeper);
+    const c = registry.spawn(sleeper, { tag: "c" });
+    assert.equal(await registry.cancelByTag(["a", null]), 2);
+    assert.deepEqual([a, none, b].map((h) => registry.poll(h).status), [
+      "killed",
+      "killed",
+      "running",
+    ]);
+    const stubborn = registry.spawn({ program: "sh", args: ["-c", "trap '' INT; sleep 30"] });
+    await new Promise((r) => setTimeout(r, 50)); // let the trap be set
+    assert.equal(await registry.cancelAll(), 3);
+    for (const h of [b, c, stubborn]) assert.equal(registry.poll(h).status, "killed");
+    const exit = registry.poll(stubborn).exit;
+    assert.equal(exit?.kind === "signaled" && exit.signalName, "SIGKILL", "SIGINT was ignored");
+    await assert.rejects(registry.cancelByTag([3 as unknown as string]), CoreError);
+  },
+);
+
+spawnTest("registry: pause and resume by handle; kill waits a bounded time", async () => {
+  await using registry = new ProcessRegistry();
+  const h = registry.spawn(sleeper);
+  const { pid } = registry.poll(h);
+  assert.equal(registry.pause(h), true);
+  assert.ok(await eventually(() => procStateOf(pid) === "T"), "stopped");
+  assert.equal(registry.resume(h), true);
+  assert.ok(await eventually(() => procStateOf(pid) !== "T"), "continued");
+  const started = performance.now();
+  const killed = await registry.kill(h, 2000);
+  assert.equal(killed.status, "killed");
+  assert.ok(performance.now() - started < 2000);
+  assert.equal(registry.pause(h), false, "nothing to pause once it ended");
+});
+
+function procStateOf(pid: number): string | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.lastIndexOf(")") + 2)[0];
+  } catch {
+    return null;
+  }
+}

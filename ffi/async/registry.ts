@@ -18,12 +18,21 @@ import { LINUX_COMMON } from "../abi/linux_common.ts";
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };
 
-/** A snapshot of one entry. */
+/**
+ * A snapshot of one entry. `JSON.stringify` renders it with the output as UTF-8 text, so the
+ * CLI (or a log) can print it as it is.
+ */
 export interface EntryInfo {
   /** The entry's handle. */
   readonly handle: ProcessHandle;
   /** The child's process id (also its process group id). */
   readonly pid: number;
+  /** The command: program and arguments, as text. */
+  readonly argv: readonly string[];
+  /** When it started, in ms since the epoch. */
+  readonly startedAt: number;
+  /** When it ended (reaped), in ms since the epoch, or null while running. */
+  readonly endedAt: number | null;
   /** The tag it was spawned with, or null. */
   readonly tag: string | null;
   /** Whether it counts against the background limit. */
@@ -66,6 +75,10 @@ export interface RegistryOptions {
 
 interface Entry {
   readonly handle: ProcessHandle;
+  readonly argv: readonly string[];
+  readonly startedAtEpoch: number;
+  /** How far `readNew` has read each stream: absolute byte offsets. */
+  readonly readTo: { stdout: number; stderr: number };
   readonly seq: number;
   readonly child: Child;
   readonly tag: string | null;
@@ -183,8 +196,12 @@ export class ProcessRegistry implements AsyncDisposable {
     const handle = `ph-${child.pid.toString(16)}-${seq}` as ProcessHandle;
     const stdout = new RingBuffer(this.#bufferBytes);
     const stderr = new RingBuffer(this.#bufferBytes);
+    const text = (v: string | Uint8Array) => typeof v === "string" ? v : decoder.decode(v);
     const entry: Entry = {
       handle,
+      argv: [text(options.program), ...(options.args ?? []).map(text)],
+      startedAtEpoch: Date.now(),
+      readTo: { stdout: 0, stderr: 0 },
       seq,
       child,
       tag: meta.tag ?? null,
@@ -206,6 +223,52 @@ export class ProcessRegistry implements AsyncDisposable {
   /** A snapshot of the entry now. */
   poll(handle: ProcessHandle): EntryInfo {
     return info(this.#get(handle));
+  }
+
+  /**
+   * The output written since the last `readNew` of this entry (or since the start), like
+   * tailing a log; `lost` counts bytes that were dropped from the ring before they were read.
+   *
+   * @example
+   * ```ts
+   * import { ProcessRegistry } from "@coreshift/core";
+   * await using registry = new ProcessRegistry();
+   * const h = registry.spawn({ program: "sh", args: ["-c", "echo a; sleep 0.1; echo b"] });
+   * await registry.wait(h);
+   * console.log(new TextDecoder().decode(registry.readNew(h).stdout)); // "a\nb\n"
+   * console.log(registry.readNew(h).stdout.length); // 0: nothing new
+   * ```
+   */
+  readNew(handle: ProcessHandle): {
+    readonly stdout: Uint8Array;
+    readonly stderr: Uint8Array;
+    readonly stdoutLost: number;
+    readonly stderrLost: number;
+  } {
+    const entry = this.#get(handle);
+    const take = (stream: "stdout" | "stderr") => {
+      const ring = entry[stream];
+      const from = Math.max(entry.readTo[stream], ring.dropped);
+      const lost = from - entry.readTo[stream];
+      const bytes = ring.bytes().slice(from - ring.dropped);
+      entry.readTo[stream] = ring.dropped + ring.size;
+      return { bytes, lost };
+    };
+    const out = take("stdout");
+    const err = take("stderr");
+    return { stdout: out.bytes, stderr: err.bytes, stdoutLost: out.lost, stderrLost: err.lost };
+  }
+
+  /** Stops the entry's group with SIGSTOP; false once it has ended. */
+  pause(handle: ProcessHandle): boolean {
+    const entry = this.#get(handle);
+    return entry.status === "running" && entry.child.pause();
+  }
+
+  /** Continues a paused entry's group with SIGCONT; false once it has ended. */
+  resume(handle: ProcessHandle): boolean {
+    const entry = this.#get(handle);
+    return entry.status === "running" && entry.child.resume();
   }
 
   /**
@@ -235,12 +298,15 @@ export class ProcessRegistry implements AsyncDisposable {
     return info(entry);
   }
 
-  /** SIGKILLs the entry's group and waits until it is reaped. */
-  async kill(handle: ProcessHandle): Promise<EntryInfo> {
+  /**
+   * SIGKILLs the entry's group and waits until it is reaped, for at most `waitMs` (default
+   * 5000, as the tracker it grew from). A snapshot whose status is still `"running"` says it
+   * gave up waiting (a process in uninterruptible sleep outlives even SIGKILL for a while).
+   */
+  async kill(handle: ProcessHandle, waitMs = 5000): Promise<EntryInfo> {
     const entry = this.#get(handle);
     this.#signal(entry, "SIGKILL");
-    await entry.done;
-    return info(entry);
+    return await this.wait(handle, waitMs);
   }
 
   /**
@@ -260,13 +326,28 @@ export class ProcessRegistry implements AsyncDisposable {
   }
 
   /**
-   * Sends SIGINT to the group of every running entry tagged `tag`, then SIGKILL to those still
-   * running after the grace; resolves when all are reaped, with how many were cancelled.
+   * Sends SIGINT to the group of every running entry tagged `tag` (or any of `tags`; `null`
+   * matches untagged entries), then SIGKILL to those still running after the grace; resolves
+   * when all are reaped, with how many were cancelled.
    */
-  async cancelByTag(tag: string): Promise<number> {
-    const tagged = [...this.#entries.values()].filter((e) =>
-      e.tag === tag && e.status === "running"
-    );
+  async cancelByTag(tag: string | null | readonly (string | null)[]): Promise<number> {
+    const tags = Array.isArray(tag) ? tag : [tag];
+    if (tags.some((t) => t !== null && typeof t !== "string")) {
+      throw invalidArgument("cancelByTag", "tags are strings, or null for untagged", "");
+    }
+    return await this.#cancel((e) => tags.includes(e.tag));
+  }
+
+  /**
+   * Cancels every running entry as `cancelByTag` does: SIGINT, then SIGKILL after the grace.
+   * Disposing the registry instead SIGKILLs at once.
+   */
+  async cancelAll(): Promise<number> {
+    return await this.#cancel(() => true);
+  }
+
+  async #cancel(match: (entry: Entry) => boolean): Promise<number> {
+    const tagged = [...this.#entries.values()].filter((e) => match(e) && e.status === "running");
     for (const entry of tagged) {
       entry.killedByUs = true;
       entry.child.stop({ signal: "SIGINT", graceMs: this.#cancelGraceMs }).catch(() => {});
@@ -393,20 +474,36 @@ const killAtExit = new (class extends Set<() => void> {
   }
 })();
 
+const decoder = new TextDecoder();
+
 function info(entry: Entry): EntryInfo {
-  return {
+  const durationMs = (entry.endedAt || performance.now()) - entry.startedAt;
+  const snapshot: EntryInfo = {
     handle: entry.handle,
     pid: entry.child.pid,
+    argv: entry.argv,
+    startedAt: entry.startedAtEpoch,
+    endedAt: entry.endedAt ? entry.startedAtEpoch + durationMs : null,
     tag: entry.tag,
     background: entry.background,
     status: entry.status,
     exit: entry.exit,
-    durationMs: (entry.endedAt || performance.now()) - entry.startedAt,
+    durationMs,
     stdout: entry.stdout.bytes(),
     stderr: entry.stderr.bytes(),
     stdoutDropped: entry.stdout.dropped,
     stderrDropped: entry.stderr.dropped,
   };
+  // JSON-friendly as it is: the output as text (lossy for bytes that are not UTF-8).
+  Object.defineProperty(snapshot, "toJSON", {
+    enumerable: false,
+    value: () => ({
+      ...snapshot,
+      stdout: decoder.decode(snapshot.stdout),
+      stderr: decoder.decode(snapshot.stderr),
+    }),
+  });
+  return snapshot;
 }
 
 function refuseUnknownKeys(options: object, known: readonly string[]): void {
