@@ -266,3 +266,36 @@ for (const backend of BACKENDS) {
     }
   }
 }
+
+for (const backend of BACKENDS) {
+  for (const entry of ENTRY_POINTS) {
+    spawnTest(
+      `[${backend}] ${entry}: pgroup { join } puts the child in an existing group`,
+      async () => {
+        const leader = spawn({ program: "sleep", args: ["5"], pgroup: "leader" });
+        try {
+          const result = await runThrough(entry, {
+            backend: backend as Backend,
+            program: "sh",
+            args: ["-c", 'cut -d" " -f5 /proc/$$/stat'],
+            pgroup: { join: leader.pid },
+          });
+          assert.equal(Number(text(asOutput(result).stdout)), leader.pid);
+        } finally {
+          leader.killGroup("SIGKILL");
+          await leader.status;
+          await leader.output().catch(() => {});
+        }
+      },
+    );
+  }
+}
+
+Deno.test("pgroup { join } is validated", () => {
+  for (const pgroup of [{ join: 0 }, { join: -3 }, { join: 1.5 }, { join: 5, x: 1 }]) {
+    assert.throws(
+      () => runSync({ program: "true", pgroup: pgroup as { join: number } }),
+      (e) => e instanceof CoreError && e.code === "InvalidArgument",
+    );
+  }
+});
