@@ -24,7 +24,10 @@ export interface KernelAbi {
     readonly O_NONBLOCK: number;
     readonly O_CLOEXEC: number;
     readonly O_DIRECTORY: number;
+    readonly O_PATH: number;
   };
+  /** `AUDIT_ARCH_*` of this architecture, as a seccomp filter sees it in `seccomp_data.arch`. */
+  readonly auditArch: number;
   /** `struct epoll_event`: packed (12 bytes) on x86_64, naturally aligned (16) on aarch64. */
   readonly epollEvent: {
     readonly size: number;
@@ -96,6 +99,40 @@ export interface LinuxCommonAbi {
   /** `RLIMIT_*` resource numbers. */
   readonly rlimits: Readonly<Record<string, number>>;
   readonly access: { readonly F_OK: number; readonly X_OK: number };
+  /** Installing a seccomp filter: the prctl options and the filter's return values. */
+  readonly seccomp: {
+    readonly PR_SET_NO_NEW_PRIVS: number;
+    readonly PR_SET_SECCOMP: number;
+    readonly SECCOMP_MODE_FILTER: number;
+    readonly SECCOMP_RET_KILL_PROCESS: number;
+    readonly SECCOMP_RET_ERRNO: number;
+    readonly SECCOMP_RET_ALLOW: number;
+    /** `struct seccomp_data`: where the number, the arch and the arguments sit. */
+    readonly dataNrOffset: number;
+    readonly dataArchOffset: number;
+    readonly dataArgsOffset: number;
+  };
+  /** Classic BPF opcodes a seccomp filter is made of (`BPF_LD|BPF_W|BPF_ABS`, …). */
+  readonly bpf: {
+    readonly LD_W_ABS: number;
+    readonly JMP_JEQ_K: number;
+    readonly JMP_JGE_K: number;
+    readonly RET_K: number;
+  };
+  /** Socket address families, for a filter on `socket()`'s first argument. */
+  readonly addressFamilies: {
+    readonly AF_UNIX: number;
+    readonly AF_INET: number;
+    readonly AF_INET6: number;
+    readonly AF_NETLINK: number;
+    readonly AF_PACKET: number;
+  };
+  /** Landlock: the version query, the path rule type and the filesystem access rights. */
+  readonly landlock: {
+    readonly LANDLOCK_CREATE_RULESET_VERSION: number;
+    readonly LANDLOCK_RULE_PATH_BENEATH: number;
+    readonly fsAccess: Readonly<Record<string, number>>;
+  };
 }
 
 /** What one libc on one architecture lays out and accepts. */
