@@ -93,6 +93,16 @@ export const LIBC_SYMBOLS = {
     parameters: ["i64", "i64", "buffer", "i64"],
     result: "i64",
   },
+  /** `syscall(nr, a, b, c)`: Landlock's version query. */
+  syscall_3: { name: "syscall", parameters: ["i64", "i64", "i64", "i64"], result: "i64" },
+  /** `syscall(nr, buffer, a, b)`: landlock_create_ruleset(attr, size, flags). */
+  syscall_buffer_2: { name: "syscall", parameters: ["i64", "buffer", "i64", "i64"], result: "i64" },
+  /** `syscall(nr, a, b, buffer, c)`: landlock_add_rule(fd, type, attr, flags). */
+  syscall_2_buffer_1: {
+    name: "syscall",
+    parameters: ["i64", "i64", "i64", "buffer", "i64"],
+    result: "i64",
+  },
   environ: { type: "pointer" },
   __errno_location: { parameters: [], result: "pointer", optional: true },
   __errno: { parameters: [], result: "pointer", optional: true },

@@ -13,11 +13,20 @@ export type GatedSyscall =
   | "pidfd_getfd"
   | "close_range"
   | "clone3"
-  | "epoll_pwait2";
+  | "epoll_pwait2"
+  | "landlock_create_ruleset"
+  | "landlock_add_rule"
+  | "landlock_restrict_self";
 
-/** First Android API level whose app seccomp filter allows it, and first Linux version with it. */
+/**
+ * First Android API level whose app seccomp filter allows it (null: no release does), and first
+ * Linux version with it.
+ */
 export const SYSCALL_GATES: Readonly<
-  Record<GatedSyscall, { readonly androidApi: number; readonly linux: readonly [number, number] }>
+  Record<
+    GatedSyscall,
+    { readonly androidApi: number | null; readonly linux: readonly [number, number] }
+  >
 > = {
   pidfd_open: { androidApi: 30, linux: [5, 3] },
   pidfd_send_signal: { androidApi: 31, linux: [5, 1] },
@@ -25,6 +34,9 @@ export const SYSCALL_GATES: Readonly<
   close_range: { androidApi: 33, linux: [5, 9] },
   clone3: { androidApi: 35, linux: [5, 3] },
   epoll_pwait2: { androidApi: 35, linux: [5, 11] },
+  landlock_create_ruleset: { androidApi: null, linux: [5, 13] },
+  landlock_add_rule: { androidApi: null, linux: [5, 13] },
+  landlock_restrict_self: { androidApi: null, linux: [5, 13] },
 };
 
 /**
@@ -47,7 +59,7 @@ export function syscallAllowed(name: GatedSyscall, platform: Platform): boolean 
   const kernelOk = major > gate.linux[0] || (major === gate.linux[0] && minor >= gate.linux[1]);
   if (!kernelOk) return false;
   if (platform.os === "android" || platform.androidApi !== null) {
-    return (platform.androidApi ?? 0) >= gate.androidApi;
+    return gate.androidApi !== null && (platform.androidApi ?? 0) >= gate.androidApi;
   }
   return true;
 }

@@ -34,13 +34,17 @@ export interface HelperRequestLayout {
     readonly extraCount: number;
     readonly extraFds: number;
     readonly pgid: number;
+    readonly noNewPrivs: number;
+    readonly landlockFd: number;
+    readonly seccompCount: number;
+    readonly seccompFilter: number;
   };
 }
 
 /** The LP64 layout. */
 export const HELPER_REQUEST_LP64: HelperRequestLayout = {
-  abiVersion: 3,
-  size: 144,
+  abiVersion: 4,
+  size: 160,
   rlimitSize: 24,
   offsets: {
     path: 0,
@@ -66,6 +70,10 @@ export const HELPER_REQUEST_LP64: HelperRequestLayout = {
     extraCount: 124,
     extraFds: 128,
     pgid: 136,
+    noNewPrivs: 140,
+    landlockFd: 144,
+    seccompCount: 148,
+    seccompFilter: 152,
   },
 };
 

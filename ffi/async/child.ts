@@ -332,6 +332,7 @@ export class Child implements AsyncDisposable {
       supervision: this.#sup,
       maxOutput: this.#plan.maxOutput,
       droppedBytes: this.#budget.dropped,
+      notApplied: this.#plan.notApplied,
       abortReason: this.#plan.signal?.reason,
       feedError: this.#feedError,
     });

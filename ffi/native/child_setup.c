@@ -39,6 +39,7 @@
 #define SYS_close_range 436
 #define SYS_prctl 157
 #define SYS_getppid 110
+#define SYS_landlock_restrict_self 446
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
@@ -72,6 +73,7 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define SYS_close_range 436
 #define SYS_prctl 167
 #define SYS_getppid 173
+#define SYS_landlock_restrict_self 446
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long x8 __asm__("x8") = n;
@@ -104,6 +106,15 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define F_SETFD 2
 #define SIGKILL 9
 #define PR_SET_PDEATHSIG 1
+#define PR_SET_SECCOMP 22
+#define PR_SET_NO_NEW_PRIVS 38
+#define SECCOMP_MODE_FILTER 2
+
+/* struct sock_fprog: the filter's length and where its instructions are. */
+struct cs_sock_fprog {
+  unsigned short len;
+  const void *filter;
+};
 #define SIGSTOP 19
 #define KERNEL_SIGSET_BYTES 8
 #define AT_FDCWD (-100)
@@ -119,9 +130,10 @@ struct kernel_sigaction {
 
 /* ---- closing fds above 2 ------------------------------------------------------------------ */
 
-/* Whether the child must keep `fd`: a kept fd, or the fork error pipe until execve. */
+/* Whether the child must keep `fd`: a kept fd, or until execve the fork error pipe and the
+ * Landlock ruleset (both close-on-exec). */
 static int kept_open(const struct cs_request *req, long fd) {
-  if (fd == req->error_fd) return 1;
+  if (fd == req->error_fd || (req->landlock_fd > 2 && fd == req->landlock_fd)) return 1;
   for (int i = 0; i < req->keep_count; i++) {
     if (req->keep_fds[i] == fd) return 1;
   }
@@ -132,6 +144,9 @@ static int kept_open(const struct cs_request *req, long fd) {
 static long next_kept(const struct cs_request *req, long from) {
   long best = -1;
   if (req->error_fd >= from) best = req->error_fd;
+  if (req->landlock_fd > 2 && req->landlock_fd >= from && (best < 0 || req->landlock_fd < best)) {
+    best = req->landlock_fd;
+  }
   for (int i = 0; i < req->keep_count; i++) {
     long fd = req->keep_fds[i];
     if (fd >= from && (best < 0 || fd < best)) best = fd;
@@ -319,6 +334,17 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_SETRLIMIT);
   }
 
+  /* 5b. confinement, in this order: no_new_privs (Landlock and an unprivileged seccomp filter
+   *     demand it), then the Landlock ruleset the parent built. The seccomp filter comes last. */
+  if (req->no_new_privs) {
+    r = sys2(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1);
+    if (r < 0) fail(req, r, STEP_NO_NEW_PRIVS);
+  }
+  if (req->landlock_fd > 2) {
+    r = sys2(SYS_landlock_restrict_self, req->landlock_fd, 0);
+    if (r < 0) fail(req, r, STEP_LANDLOCK);
+  }
+
   /* 6. signal dispositions: every handled or ignored signal back to default, while all signals
    *    are still blocked, so no parent handler can ever run here. */
   struct kernel_sigaction dfl = {0}, old;
@@ -333,6 +359,14 @@ static int child_main(void *arg) {
   uint64_t empty = 0;
   r = sys4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, 0, KERNEL_SIGSET_BYTES);
   if (r < 0) fail(req, r, STEP_SIGMASK);
+
+  /* 7b. the seccomp filter, just before exec: from here on only what it allows runs, and it
+   *     allows execve and exiting (the parent builds it so). */
+  if (req->seccomp_count > 0) {
+    struct cs_sock_fprog prog = {(unsigned short)req->seccomp_count, req->seccomp_filter};
+    r = sys3(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+    if (r < 0) fail(req, r, STEP_SECCOMP);
+  }
 
   /* 8. exec. Only returns on failure. */
   r = sys3(SYS_execve, req->path, req->argv, req->envp);

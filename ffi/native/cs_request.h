@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define CS_ABI_VERSION 3
+#define CS_ABI_VERSION 4
 
 /* ---- the request ------------------------------------------------------------------------ */
 
@@ -43,8 +43,11 @@ struct cs_request {
   int32_t extra_count;           /* 124: pairs in extra_fds */
   const int32_t *extra_fds;      /* 128: {source, target} pairs: dup3 source onto target */
   int32_t pgid;                  /* 136: the group to join when pgroup is 3 */
-  int32_t pad;                   /* 140 */
-};                               /* 144 bytes */
+  int32_t no_new_privs;          /* 140: set PR_SET_NO_NEW_PRIVS */
+  int32_t landlock_fd;           /* 144: a Landlock ruleset (> 2) to restrict ourselves with */
+  int32_t seccomp_count;         /* 148: instructions in seccomp_filter, 0 = none */
+  const void *seccomp_filter;    /* 152: struct sock_filter[], installed just before execve */
+};                               /* 160 bytes */
 
 /* What the child closes above fd 2 (CLOSE_ABOVE2 in ffi/abi/helper_request.ts). */
 enum cs_close_above2 {
@@ -69,6 +72,9 @@ enum cs_step {
   STEP_EXECVE = 12,
   STEP_EXTRA_FDS = 13,
   STEP_DEATH_SIGNAL = 14,
+  STEP_NO_NEW_PRIVS = 15,
+  STEP_LANDLOCK = 16,
+  STEP_SECCOMP = 17,
 };
 
 long coreshift_spawn(struct cs_request *req);

@@ -20,6 +20,9 @@ export const CHILD_STEPS: Readonly<Record<number, string>> = {
   12: "child execve",
   13: "child map fds",
   14: "child set death signal",
+  15: "child set no_new_privs",
+  16: "child landlock_restrict_self",
+  17: "child install seccomp filter",
 };
 
 /** A hint for the common failures, keyed `step:ERRNO`. */

@@ -58,13 +58,15 @@ interface BuiltRequest {
 export interface ChildFds {
   readonly child: readonly [ChildEnd, ChildEnd, ChildEnd];
   readonly extra: readonly (readonly [number, number])[];
+  /** The Landlock ruleset to restrict the child with, or -1. */
+  readonly landlockFd?: number;
 }
 
 function buildRequest(
   c: Libc,
   req: HelperRequest,
   plan: LaunchPlan,
-  { child, extra }: ChildFds,
+  { child, extra, landlockFd = -1 }: ChildFds,
   platform: Platform,
 ): BuiltRequest {
   const cwd = plan.cwd ? cString(plan.cwd) : null;
@@ -95,6 +97,12 @@ function buildRequest(
     .i32("closeAbove2", CLOSE_ABOVE2[fds.closeAbove2]);
   if (extraList) {
     req.pointer("extraFds", Deno.UnsafePointer.of(extraList)).i32("extraCount", extra.length);
+  }
+  if (plan.confine?.noNewPrivs) req.i32("noNewPrivs", 1);
+  if (landlockFd > 2) req.i32("landlockFd", landlockFd);
+  if (plan.seccompFilter) {
+    req.pointer("seccompFilter", Deno.UnsafePointer.of(plan.seccompFilter))
+      .i32("seccompCount", plan.seccompFilter.length / 8);
   }
   if (plan.dieWithParent) {
     req.i32("deathSignal", c.abi.kernel.common.signals.SIGKILL).i32("parentPid", Deno.pid);

@@ -131,6 +131,27 @@ export interface SpawnOptions {
    */
   dieWithParent?: boolean;
   /**
+   * What the child carries into its program, applied by the helper after the fd policy, in this
+   * order: `noNewPrivs` (implied by the others), `landlock` (only `read` paths readable and
+   * executable, `write` paths also writable, nothing else; needs Landlock, Linux 5.13+), then
+   * just before exec `seccomp`: a `deny` list (those calls fail with `action`, default `"EPERM"`,
+   * or `"kill"`: SIGSYS) or an `allow` list (only those run), and `socket: ["unix"]` to allow
+   * `socket()` for those address families only. With `bestEffort`, what this kernel cannot do
+   * is skipped and named in `Output.notApplied` instead of failing. Fork and vfork only. Limits
+   * (memory, processes, CPU time) are `rlimits`.
+   */
+  confine?: {
+    readonly noNewPrivs?: boolean;
+    readonly seccomp?: {
+      readonly deny?: readonly string[];
+      readonly allow?: readonly string[];
+      readonly action?: "kill" | `E${string}`;
+      readonly socket?: readonly ("unix" | "inet" | "inet6" | "netlink" | "packet")[];
+    };
+    readonly landlock?: { readonly read?: readonly string[]; readonly write?: readonly string[] };
+    readonly bestEffort?: boolean;
+  };
+  /**
    * Termux's `$PREFIX` (an absolute path): the program search also tries `/system/bin`, and a
    * script whose `#!` names `/bin/…`, `/usr/bin/…` (like `/usr/bin/env`) runs through the
    * `$PREFIX/bin` equivalent, which `libtermux-exec` would do for libc's exec but not for ours.
@@ -210,6 +231,7 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "signal",
   "extraFds",
   "dieWithParent",
+  "confine",
   "termuxPrefix",
   "systemLinker",
 ]);

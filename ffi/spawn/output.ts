@@ -39,6 +39,8 @@ export interface Output {
    * did not exit 0 (pipefail), or the last stage's when all did; `success` needs every stage.
    */
   readonly stages?: readonly ExitStatus[];
+  /** With `confine.bestEffort`: the parts of the confinement this kernel could not apply. */
+  readonly notApplied?: readonly string[];
 }
 
 /**
@@ -115,6 +117,8 @@ export interface FinishedRun {
   readonly abortReason?: unknown;
   /** A failure feeding stdin (other than the child closing it). */
   readonly feedError?: CoreError | null;
+  /** Parts of `confine` skipped under `bestEffort`. */
+  readonly notApplied?: readonly string[];
 }
 
 /**
@@ -131,6 +135,7 @@ export function finishOutput(run: FinishedRun): Output {
     status,
     success: exitedZero(status) && !sup.timedOut,
     ...(stages ? { stages } : {}),
+    ...(run.notApplied?.length ? { notApplied: run.notApplied } : {}),
     stdout: run.stdout,
     stderr: run.stderr,
     timedOut: sup.timedOut,

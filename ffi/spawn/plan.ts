@@ -19,6 +19,9 @@ import {
 import type { ValidOptions } from "./validate.ts";
 import { SYSTEM_LINKER_64, systemLinkerExecOn, termuxDirs, termuxSearchPath } from "../termux.ts";
 import { readProcText } from "../proc_files.ts";
+import type { ValidConfine } from "../confine/confine_options.ts";
+import { createRuleset, landlockAbi } from "../confine/landlock.ts";
+import { buildSeccompFilter } from "../confine/seccomp_filter.ts";
 import { hostPlatform } from "../platform.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
@@ -31,6 +34,10 @@ export interface SpawnPlan extends ValidOptions {
   readonly argv: CStringArray;
   /** The child's `char *envp[]`, or null to pass this process's `environ` unchanged. */
   readonly envp: CStringArray | null;
+  /** The seccomp filter's instructions (`confine.seccomp`), or null. */
+  readonly seccompFilter: Uint8Array | null;
+  /** Parts of `confine` this kernel cannot apply, skipped under `bestEffort`. */
+  readonly notApplied: readonly string[];
 }
 
 /**
@@ -52,6 +59,8 @@ export type LaunchPlan = Pick<
   | "rlimits"
   | "extraFds"
   | "dieWithParent"
+  | "confine"
+  | "seccompFilter"
 >;
 
 /**
@@ -72,6 +81,7 @@ export type SupervisePlan = Pick<
   | "stdout"
   | "stderr"
   | "pgroup"
+  | "notApplied"
 >;
 
 const encoder = new TextEncoder();
@@ -101,13 +111,34 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
   const path = resolveProgram(program, valid.cwd, searchPath, viaPosixSpawn);
   const argv = [valid.argv0, ...valid.args];
   const exec = termux ? termuxExecTarget(path, argv, termux) : null;
+  const { confine, notApplied } = applicableConfine(valid.confine);
   return {
     ...valid,
+    confine,
+    notApplied,
+    seccompFilter: confine?.seccomp
+      ? buildSeccompFilter(confine.seccomp, hostPlatform().arch)
+      : null,
     backend,
     path: cString(exec?.path ?? path),
     argv: cStringArray(exec?.argv ?? argv),
     envp: buildEnv(valid),
   };
+}
+
+/**
+ * What of `confine` this kernel can apply: Landlock needs a kernel that has it; without it,
+ * `bestEffort` drops it (and says so), else it is an `UnsupportedPlatform` error before any
+ * child exists.
+ */
+function applicableConfine(
+  confine: ValidConfine | null,
+): { confine: ValidConfine | null; notApplied: readonly string[] } {
+  if (!confine?.landlock || landlockAbi(hostPlatform()) !== null) {
+    return { confine, notApplied: [] };
+  }
+  if (!confine.bestEffort) createRuleset(confine.landlock, hostPlatform()); // throws the reason
+  return { confine: { ...confine, landlock: null }, notApplied: ["landlock"] };
 }
 
 /** Termux's exec rules for this spawn, or null outside Termux (or with `termuxPrefix: null`). */
@@ -169,6 +200,11 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
     throw refuse("cwd needs posix_spawn_file_actions_addchdir_np (glibc 2.29+, Android API 34+)");
   }
   if (valid.rlimits.length > 0) throw refuse("rlimits cannot be set through posix_spawn");
+  if (valid.confine) {
+    throw refuse(
+      "confine needs code in the child between fork and exec, which posix_spawn cannot run",
+    );
+  }
   if (valid.dieWithParent) {
     throw refuse(
       "dieWithParent needs code in the child (PR_SET_PDEATHSIG), which posix_spawn cannot run",

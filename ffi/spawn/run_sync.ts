@@ -232,6 +232,7 @@ class SyncRun implements SupervisionPort {
       supervision: this.#sup,
       maxOutput: this.#plan.maxOutput,
       droppedBytes: this.#budget.dropped,
+      notApplied: this.#plan.notApplied,
     });
   }
 

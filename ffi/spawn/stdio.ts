@@ -6,6 +6,8 @@
  */
 import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../fds.ts";
 import { isRedirect, openRedirect } from "./redirect.ts";
+import { createRuleset } from "../confine/landlock.ts";
+import { hostPlatform } from "../platform.ts";
 import type { LaunchPlan } from "./plan.ts";
 
 /** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */
@@ -26,15 +28,22 @@ export class ChildStdio {
    * target, so the child's dups onto the targets never overwrite a source still to be used.
    */
   readonly extra: [number, number][] = [];
+  /** The Landlock ruleset the child restricts itself with (`confine.landlock`), or -1. */
+  landlockFd = -1;
 
   /**
    * Opens the pipes and redirections `plan` asks for; on failure closes what it opened and
    * rethrows. Every fd in `child` is this object's own (a caller's fd is copied), so closing
    * them never touches the caller's.
    */
-  static open(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr" | "extraFds">): ChildStdio {
+  static open(
+    plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr" | "extraFds" | "confine">,
+  ): ChildStdio {
     const stdio = new ChildStdio();
     try {
+      if (plan.confine?.landlock) {
+        stdio.landlockFd = createRuleset(plan.confine.landlock, hostPlatform());
+      }
       const above = (plan.extraFds.at(-1)?.target ?? 2) + 1;
       for (const { source, target } of plan.extraFds) {
         stdio.extra.push([dupCloexec(source, "map extra fd", above), target]);
@@ -80,6 +89,8 @@ export class ChildStdio {
       this.child[i] = "null";
     }
     for (const [copy] of this.extra.splice(0)) closeFd(copy);
+    if (this.landlockFd >= 0) closeFd(this.landlockFd);
+    this.landlockFd = -1;
   }
 
   /** Closes every fd this object still owns. */

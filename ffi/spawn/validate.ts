@@ -19,6 +19,8 @@ import {
   type StdioMode,
 } from "./options.ts";
 import { type Redirect, validateRedirect } from "./redirect.ts";
+import { validateConfine, type ValidConfine } from "../confine/confine_options.ts";
+import { hostPlatform } from "../platform.ts";
 
 /** An fd policy after validation. */
 export type ValidFdPolicy =
@@ -43,6 +45,7 @@ export interface ValidOptions {
   /** `extraFds` as pairs, by target. */
   readonly extraFds: readonly { readonly target: number; readonly source: number }[];
   readonly dieWithParent: boolean;
+  readonly confine: ValidConfine | null;
   readonly maxOutput: number;
   readonly timeoutMs: number | null;
   readonly killGraceMs: number;
@@ -129,6 +132,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     fdPolicy: validateFdPolicy(options.fdPolicy),
     extraFds: validateExtraFds(options.extraFds),
     dieWithParent: bool(options.dieWithParent, "dieWithParent", false),
+    confine: validateConfine(options.confine, hostPlatform().arch),
     maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
     timeoutMs: optionalTimeout(options.timeoutMs, "timeoutMs"),
     killGraceMs: options.killGraceMs === undefined

@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  x86_64: "483360c1a84c2db1e69279d302d76b6bf93a61944b7ffb5479cf644e7961604b",
-  aarch64: "610f350b20143f9075d37b25ddda059e39965d9d8116b3009b9f78c289cf6e5f",
+  x86_64: "a8bc0a0c085d3ee35c631211b9c077e77069ce7abc99b2d57d78be00fd56c536",
+  aarch64: "63a9db6c06176b824151e9071b49c3e45dd49159c722df39c362c3ce6aff2d06",
 };
