@@ -16,6 +16,7 @@ import type { SuInfo } from "./su.ts";
 import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
 import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
 import { hostSystemLinker } from "../ffi/spawn/plan.ts";
+import { landlockAbi } from "../ffi/confine/landlock.ts";
 
 /** Everything the report is built from. */
 export interface DoctorInputs {
@@ -35,6 +36,8 @@ export interface DoctorInputs {
   readonly phantomKiller: PhantomKiller | null;
   /** The linker app-data programs run through (termux-exec's system linker exec), or null. */
   readonly systemLinker: string | null;
+  /** This kernel's Landlock ABI version, or null without Landlock. */
+  readonly landlockAbi: number | null;
 }
 
 /** A problem and how to fix it. */
@@ -85,6 +88,15 @@ export interface DoctorReport {
   readonly su: SuInfo | null;
   /** Android 12+'s phantom process killer, or null where there is none. */
   readonly phantomKiller: PhantomKiller | null;
+  /**
+   * What `confine` can do here: no_new_privs (Linux 3.5+, every supported kernel), a seccomp
+   * filter (the kernel reports a seccomp mode), and Landlock's ABI version or null.
+   */
+  readonly confine: {
+    readonly noNewPrivs: boolean;
+    readonly seccompFilter: boolean;
+    readonly landlockAbi: number | null;
+  };
   /** Problems found, each with its fix; empty when all is well. */
   readonly warnings: readonly { readonly problem: string; readonly fix: string }[];
 }
@@ -143,6 +155,11 @@ export function buildDoctorReport(inputs: DoctorInputs): DoctorReport {
     confinement: inputs.confinement,
     termux,
     systemLinker: termux ? inputs.systemLinker : null,
+    confine: {
+      noNewPrivs: true,
+      seccompFilter: inputs.confinement.seccomp !== "unknown",
+      landlockAbi: inputs.landlockAbi,
+    },
     su: inputs.su,
     phantomKiller: killer,
     warnings,
@@ -169,5 +186,6 @@ export function doctor(): DoctorReport {
     su: platform().su, // su -v runs once per process, shared with platform()
     phantomKiller: phantomKiller(hostPlatform().androidApi),
     systemLinker: hostSystemLinker(),
+    landlockAbi: landlockAbi(hostPlatform()),
   });
 }

@@ -91,6 +91,9 @@ export function formatDoctor(r: DoctorReport): string {
         }`
         : "no"
     }`,
+    `confine    no_new_privs, ${
+      r.confine.seccompFilter ? "seccomp filters" : "no seccomp filters"
+    }, ${r.confine.landlockAbi === null ? "no Landlock" : `Landlock ABI ${r.confine.landlockAbi}`}`,
     `su         ${
       r.su ? `${r.su.path} (${r.su.flavour}${r.su.version ? ` ${r.su.version}` : ""})` : "not found"
     }`,

@@ -29,6 +29,7 @@ function inputs(platform: Platform, over: Partial<DoctorInputs> = {}): DoctorInp
     su: null,
     phantomKiller: null,
     systemLinker: null,
+    landlockAbi: null,
     ...over,
   };
 }
@@ -91,4 +92,14 @@ Deno.test("doctor: inside Termux it names the system linker app-data programs ru
     inputs(bionic(34), { env: {}, systemLinker: "/system/bin/linker64" }),
   );
   assert.equal(outside.systemLinker, null, "outside Termux there are no app-data programs to run");
+});
+
+Deno.test("doctor: what confine can do here", () => {
+  const none = buildDoctorReport(inputs(bionic(34)));
+  assert.deepEqual(none.confine, { noNewPrivs: true, seccompFilter: true, landlockAbi: null });
+  const linux = buildDoctorReport(inputs(bionic(34), {
+    landlockAbi: 7,
+    confinement: { seccomp: "unknown", filters: null, noNewPrivs: false },
+  }));
+  assert.deepEqual(linux.confine, { noNewPrivs: true, seccompFilter: false, landlockAbi: 7 });
 });
