@@ -9,8 +9,9 @@
  * - through bionic's own `posix_spawn`, carrying out exactly the calls `planPosixSpawnCall`
  *   plans for a pretend bionic API 28.
  *
- * On x86_64 the driver first installs Android's real API 28 app seccomp filter (built from
- * shared/bionic/policy/api28 as Android builds it: anything else traps with SIGSYS). arm64 runs
+ * On x86_64 the driver first installs Android's real API 28 app seccomp filter (the calls
+ * shared/bionic/policy/api28 allows, built by coreshift's own filter builder: anything else
+ * ends the child with SIGSYS). arm64 runs
  * under qemu-user, which cannot install seccomp filters, so it runs unfiltered, and its child is
  * the host's native build (qemu cannot exec a foreign binary without binfmt_misc).
  * @module
@@ -25,7 +26,8 @@ import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
 import type { PgroupMode } from "../ffi/spawn/options.ts";
 import type { ValidFdPolicy } from "../ffi/spawn/validate.ts";
 import { appAllowlist, BIONIC_DIR, bionicMissing, type PolicyArch } from "./_android_policy.ts";
-import { allowListFilter, x86_64SyscallNumbers } from "./_seccomp_filter.ts";
+import { buildSeccompFilter } from "../ffi/confine/seccomp_filter.ts";
+import { SYSCALLS_X86_64 } from "../ffi/abi/syscalls_x86_64.ts";
 import { pretendAndroid } from "./_platforms.ts";
 
 const here = new URL(".", import.meta.url).pathname;
@@ -78,11 +80,18 @@ function prepare(arch: PolicyArch) {
   const child = build("bionic_child", "x86_64");
   let filter = "-";
   if (arch === "x86_64") {
-    const numbers = x86_64SyscallNumbers();
+    // Android's app filter as coreshift's own builder makes it: the policy's calls allowed, any
+    // other one killed with SIGSYS (Android traps; either way the status is SIGSYS).
     const allowed = [...appAllowlist(API, arch)!];
-    assert.deepEqual(allowed.filter((name) => !numbers.has(name)), [], "syscalls without a number");
+    assert.deepEqual(allowed.filter((name) => !(name in SYSCALLS_X86_64)), [], "unknown names");
     filter = join(buildDir, `app-filter-api${API}-${arch}.bpf`);
-    Deno.writeFileSync(filter, allowListFilter(allowed.map((name) => numbers.get(name)!)));
+    Deno.writeFileSync(
+      filter,
+      buildSeccompFilter(
+        { mode: "allow", syscalls: allowed, action: "kill", socketFamilies: null },
+        "x86_64",
+      ),
+    );
   }
   const driverRun = (args: readonly string[]) => {
     const r = run(join(BIONIC_DIR, "run.sh"), [arch, driver, filter, ...args], {
