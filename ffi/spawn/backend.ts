@@ -6,11 +6,15 @@
 import { nativeHelper, nativeHelperIfAvailable } from "../native/loader.ts";
 import type { Backend } from "./options.ts";
 
-/** The backend for a spawn that asked for `requested` (null: no preference). */
-export function chooseBackend(requested: Backend | null): Backend {
-  if (requested === "fork" || requested === "vfork") {
+/**
+ * The backend for a spawn that asked for `requested` (null: no preference). `needsChildCode`:
+ * the spawn asks for what only code in the child can do (`confine`, `dieWithParent`), so
+ * without a preference it must have the helper, and says why when it cannot load.
+ */
+export function chooseBackend(requested: Backend | null, needsChildCode = false): Backend {
+  if (requested === "fork" || requested === "vfork" || (requested === null && needsChildCode)) {
     nativeHelper(); // throws NativeHelperUnavailable with the fix when it cannot load
-    return requested;
+    return requested ?? "vfork";
   }
   if (requested === "posixSpawn") return requested;
   return nativeHelperIfAvailable() ? "vfork" : "posixSpawn";

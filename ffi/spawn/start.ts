@@ -103,5 +103,6 @@ export function abandon(started: Started): void {
 /** Options → plan: validated, backend chosen, program resolved; nothing is opened yet. */
 export function planFor(options: SpawnOptions, mode: RunMode): SpawnPlan {
   const valid = validateOptions(options, mode);
-  return planSpawn(valid, chooseBackend(valid.backend), hostPosixSpawnCaps());
+  const needsChildCode = valid.confine !== null || valid.dieWithParent;
+  return planSpawn(valid, chooseBackend(valid.backend, needsChildCode), hostPosixSpawnCaps());
 }
