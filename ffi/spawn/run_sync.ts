@@ -174,12 +174,12 @@ class SyncRun implements SupervisionPort {
 
   /**
    * Whether the loop must wake when the child exits: a timer is pending (a timeout or a grace),
-   * or a stop began (survivors may hold the pipes). Otherwise pipes EOF on exit and a blocking
-   * wait4 is cheapest.
+   * or a stop began in a group (what survives the leader in it holds the pipes until the reap
+   * lets us kill it). Otherwise pipes EOF on exit and a blocking wait4 is cheapest.
    */
   #needsExitWakeup(): boolean {
     if (this.#plan.timeoutMs !== null && !this.#sup.timedOut) return true;
-    if (this.#killAt !== Infinity || this.#sup.stopping) return true;
+    if (this.#killAt !== Infinity || (this.#sup.stopping && this.#pgid !== null)) return true;
     return this.#plan.earlyExit !== null && this.#plan.afterEarlyExit === "kill" &&
       this.#plan.cancel === "graceful";
   }
