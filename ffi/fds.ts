@@ -138,12 +138,14 @@ export function growPipe(fd: number, bytes: number): boolean {
  */
 export function readSome(fd: number, target: Uint8Array, op: string): number | "again" {
   const c = libc();
-  const { EAGAIN, EINTR } = c.abi.kernel.common.errno;
+  const { EAGAIN, EINTR, EIO } = c.abi.kernel.common.errno;
   for (;;) {
     const n = Number(c.symbols.read(fd, target, BigInt(target.length)));
     if (n >= 0) return n;
     const e = c.errno();
     if (e === EAGAIN) return "again";
+    // A pty master reads EIO once every slave fd is closed: that is its end of file.
+    if (e === EIO) return 0;
     if (e !== EINTR) throw sysError(op, e);
   }
 }

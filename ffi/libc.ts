@@ -85,6 +85,8 @@ export const LIBC_SYMBOLS = {
   },
   wait4: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
+  /** `ioctl(fd, request, arg *)`: the terminal calls of a pseudo-terminal. */
+  ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   geteuid: { parameters: [], result: "u32" },
   syscall: { parameters: ["i64", "i64", "i64"], result: "i64" },
   /** `syscall(nr, a, buffer, b)`: every argument a full register, as the variadic callee reads. */

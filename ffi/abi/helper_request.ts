@@ -38,13 +38,14 @@ export interface HelperRequestLayout {
     readonly landlockFd: number;
     readonly seccompCount: number;
     readonly seccompFilter: number;
+    readonly controllingTty: number;
   };
 }
 
 /** The LP64 layout. */
 export const HELPER_REQUEST_LP64: HelperRequestLayout = {
-  abiVersion: 4,
-  size: 160,
+  abiVersion: 5,
+  size: 168,
   rlimitSize: 24,
   offsets: {
     path: 0,
@@ -74,6 +75,7 @@ export const HELPER_REQUEST_LP64: HelperRequestLayout = {
     landlockFd: 144,
     seccompCount: 148,
     seccompFilter: 152,
+    controllingTty: 160,
   },
 };
 

@@ -19,6 +19,7 @@ export const LINUX_AARCH64: KernelAbi = {
     O_CLOEXEC: 0o2000000,
     O_DIRECTORY: 0o40000,
     O_PATH: 0o10000000,
+    O_NOCTTY: 0o400,
   },
   auditArch: 0xc00000b7,
   epollEvent: { size: 16, eventsOffset: 0, dataOffset: 8 },

@@ -133,6 +133,13 @@ export const LINUX_COMMON: LinuxCommonAbi = {
     dataArgsOffset: 16,
   },
   bpf: { LD_W_ABS: 0x20, JMP_JEQ_K: 0x15, JMP_JGE_K: 0x35, RET_K: 0x06 },
+  tty: {
+    TIOCSPTLCK: 0x40045431,
+    TIOCGPTN: 0x80045430,
+    TIOCSWINSZ: 0x5414,
+    TIOCGWINSZ: 0x5413,
+    TIOCSCTTY: 0x540e,
+  },
   addressFamilies: { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 },
   landlock: {
     LANDLOCK_CREATE_RULESET_VERSION: 1,

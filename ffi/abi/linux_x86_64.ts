@@ -19,6 +19,7 @@ export const LINUX_X86_64: KernelAbi = {
     O_CLOEXEC: 0o2000000,
     O_DIRECTORY: 0o200000,
     O_PATH: 0o10000000,
+    O_NOCTTY: 0o400,
   },
   auditArch: 0xc000003e,
   epollEvent: { size: 12, eventsOffset: 0, dataOffset: 4 },

@@ -25,6 +25,7 @@ export interface KernelAbi {
     readonly O_CLOEXEC: number;
     readonly O_DIRECTORY: number;
     readonly O_PATH: number;
+    readonly O_NOCTTY: number;
   };
   /** `AUDIT_ARCH_*` of this architecture, as a seccomp filter sees it in `seccomp_data.arch`. */
   readonly auditArch: number;
@@ -118,6 +119,14 @@ export interface LinuxCommonAbi {
     readonly JMP_JEQ_K: number;
     readonly JMP_JGE_K: number;
     readonly RET_K: number;
+  };
+  /** Terminal ioctls for a pseudo-terminal: unlock, number, window size, controlling tty. */
+  readonly tty: {
+    readonly TIOCSPTLCK: number;
+    readonly TIOCGPTN: number;
+    readonly TIOCSWINSZ: number;
+    readonly TIOCGWINSZ: number;
+    readonly TIOCSCTTY: number;
   };
   /** Socket address families, for a filter on `socket()`'s first argument. */
   readonly addressFamilies: {

@@ -10,6 +10,8 @@ import { Capture, OutputBudget } from "../drain.ts";
 import { CoreError, invalidArgument } from "../errors.ts";
 import { type ExitStatus, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
+import { closeFd, dupCloexec } from "../fds.ts";
+import { setWindowSize } from "../pty.ts";
 import { type Reaped, sendSignal } from "../process_control.ts";
 import { finishOutput, type Output, runStatus } from "../spawn/output.ts";
 import type { SupervisePlan } from "../spawn/plan.ts";
@@ -69,6 +71,8 @@ export class Child implements AsyncDisposable {
   #output: Promise<Output> | null = null;
 
   readonly #isPipeline: boolean;
+  /** A copy of the pty master, for `resize` (the reader closes its own at EOF); or -1. */
+  #ptyMaster = -1;
 
   /**
    * Use `spawn()`; this wires up a child that {@linkcode startChild} already started. `exit`
@@ -92,6 +96,7 @@ export class Child implements AsyncDisposable {
     }, this.#supervisionPort());
 
     try {
+      if (plan.pty) this.#ptyMaster = dupCloexec(stdio.stdout, "pty master");
       if (stdio.stdin >= 0) {
         this.#writer = new PipeWriter(stdio.stdin, "write child stdin");
         stdio.stdin = -1;
@@ -120,6 +125,7 @@ export class Child implements AsyncDisposable {
       }
     } catch (e) {
       this.#closePipes(); // the caller kills and reaps the child, and closes what stdio holds
+      if (this.#ptyMaster >= 0) closeFd(this.#ptyMaster);
       throw e;
     }
     plan.signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -201,6 +207,34 @@ export class Child implements AsyncDisposable {
   tryWait(): ExitStatus | null {
     const reaped = this.#reaped ?? (this.#isPipeline ? null : reapNow(this.pid));
     return reaped && runStatus(reaped);
+  }
+
+  /**
+   * Changes the size of the child's pty (spawned with `pty`); the kernel tells its foreground
+   * group with SIGWINCH. Returns false once the child has finished.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "@coreshift/core";
+   * await using child = spawn({ program: "sh", pty: { columns: 80, rows: 24 }, stdin: "piped" });
+   * child.resize(120, 40);
+   * ```
+   */
+  resize(columns: number, rows: number): boolean {
+    if (!this.#plan.pty) {
+      throw invalidArgument(
+        "resize",
+        "the child has no pty",
+        "spawn it with pty: { columns, rows }",
+      );
+    }
+    const size = (v: number) => Number.isInteger(v) && v >= 1 && v <= 0xffff;
+    if (!size(columns) || !size(rows)) {
+      throw invalidArgument("resize", `${columns} × ${rows}`, "give whole numbers from 1 to 65535");
+    }
+    if (this.#ptyMaster < 0) return false;
+    setWindowSize(this.#ptyMaster, columns, rows);
+    return true;
   }
 
   /** Stops the child (its group, if it leads one) with SIGSTOP. */
@@ -311,6 +345,8 @@ export class Child implements AsyncDisposable {
   #finish(): void {
     if (this.#endedAt !== 0) return;
     this.#endedAt = performance.now();
+    if (this.#ptyMaster >= 0) closeFd(this.#ptyMaster);
+    this.#ptyMaster = -1;
     this.#cancelTimeout?.();
     this.#cancelGrace?.();
     this.#plan.signal?.removeEventListener("abort", this.#onAbort);

@@ -40,6 +40,7 @@
 #define SYS_prctl 157
 #define SYS_getppid 110
 #define SYS_landlock_restrict_self 446
+#define SYS_ioctl 16
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
@@ -74,6 +75,7 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define SYS_prctl 167
 #define SYS_getppid 173
 #define SYS_landlock_restrict_self 446
+#define SYS_ioctl 29
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long x8 __asm__("x8") = n;
@@ -106,6 +108,7 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define F_SETFD 2
 #define SIGKILL 9
 #define PR_SET_PDEATHSIG 1
+#define TIOCSCTTY 0x540E
 #define PR_SET_SECCOMP 22
 #define PR_SET_NO_NEW_PRIVS 38
 #define SECCOMP_MODE_FILTER 2
@@ -319,6 +322,13 @@ static int child_main(void *arg) {
   } else if (req->pgroup == 1 || req->pgroup == 3) {
     r = sys2(SYS_setpgid, 0, req->pgroup == 3 ? req->pgid : 0);
     if (r < 0) fail(req, r, STEP_SETPGID);
+  }
+
+  /* 3b. a pseudo-terminal's slave, already on 0, 1 and 2, becomes the new session's
+   *     controlling terminal (the parent asks for this only with a new session). */
+  if (req->controlling_tty) {
+    r = sys3(SYS_ioctl, 0, TIOCSCTTY, 0);
+    if (r < 0) fail(req, r, STEP_CONTROLLING_TTY);
   }
 
   /* 4. working directory. */

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define CS_ABI_VERSION 4
+#define CS_ABI_VERSION 5
 
 /* ---- the request ------------------------------------------------------------------------ */
 
@@ -47,7 +47,9 @@ struct cs_request {
   int32_t landlock_fd;           /* 144: a Landlock ruleset (> 2) to restrict ourselves with */
   int32_t seccomp_count;         /* 148: instructions in seccomp_filter, 0 = none */
   const void *seccomp_filter;    /* 152: struct sock_filter[], installed just before execve */
-};                               /* 160 bytes */
+  int32_t controlling_tty;       /* 160: make fd 0 (a pty slave) the session's terminal */
+  int32_t pad;                   /* 164 */
+};                               /* 168 bytes */
 
 /* What the child closes above fd 2 (CLOSE_ABOVE2 in ffi/abi/helper_request.ts). */
 enum cs_close_above2 {
@@ -75,6 +77,7 @@ enum cs_step {
   STEP_NO_NEW_PRIVS = 15,
   STEP_LANDLOCK = 16,
   STEP_SECCOMP = 17,
+  STEP_CONTROLLING_TTY = 18,
 };
 
 long coreshift_spawn(struct cs_request *req);

@@ -23,6 +23,7 @@ export const CHILD_STEPS: Readonly<Record<number, string>> = {
   15: "child set no_new_privs",
   16: "child landlock_restrict_self",
   17: "child install seccomp filter",
+  18: "child set controlling terminal",
 };
 
 /** A hint for the common failures, keyed `step:ERRNO`. */

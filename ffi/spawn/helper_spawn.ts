@@ -99,6 +99,7 @@ function buildRequest(
     req.pointer("extraFds", Deno.UnsafePointer.of(extraList)).i32("extraCount", extra.length);
   }
   if (plan.confine?.noNewPrivs) req.i32("noNewPrivs", 1);
+  if (plan.pty) req.i32("controllingTty", 1);
   if (landlockFd > 2) req.i32("landlockFd", landlockFd);
   if (plan.seccompFilter) {
     req.pointer("seccompFilter", Deno.UnsafePointer.of(plan.seccompFilter))

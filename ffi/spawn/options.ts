@@ -131,6 +131,14 @@ export interface SpawnOptions {
    */
   dieWithParent?: boolean;
   /**
+   * Run the child in a new pseudo-terminal of `columns` × `rows`: a new session whose
+   * controlling terminal is the pty's slave on 0, 1 and 2, so `isatty()` is true and line
+   * discipline applies (`\x03` is SIGINT to its foreground group). Its output (stdout and
+   * stderr together) is `stdout` (`"capture"` or `"piped"`); `stdin` bytes or `"piped"` are
+   * typed into it; `Child.resize()` changes its size. Fork and vfork only.
+   */
+  pty?: { readonly columns: number; readonly rows: number };
+  /**
    * What the child carries into its program, applied by the helper after the fd policy, in this
    * order: `noNewPrivs` (implied by the others), `landlock` (only `read` paths readable and
    * executable, `write` paths also writable, nothing else; needs Landlock, Linux 5.13+), then
@@ -232,6 +240,7 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "extraFds",
   "dieWithParent",
   "confine",
+  "pty",
   "termuxPrefix",
   "systemLinker",
 ]);

@@ -61,6 +61,7 @@ export type LaunchPlan = Pick<
   | "dieWithParent"
   | "confine"
   | "seccompFilter"
+  | "pty"
 >;
 
 /**
@@ -82,6 +83,7 @@ export type SupervisePlan = Pick<
   | "stderr"
   | "pgroup"
   | "notApplied"
+  | "pty"
 >;
 
 const encoder = new TextEncoder();
@@ -200,6 +202,9 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
     throw refuse("cwd needs posix_spawn_file_actions_addchdir_np (glibc 2.29+, Android API 34+)");
   }
   if (valid.rlimits.length > 0) throw refuse("rlimits cannot be set through posix_spawn");
+  if (valid.pty) {
+    throw refuse("a pty needs the slave made the controlling terminal in the child (TIOCSCTTY)");
+  }
   if (valid.confine) {
     throw refuse(
       "confine needs code in the child between fork and exec, which posix_spawn cannot run",

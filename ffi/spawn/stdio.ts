@@ -7,6 +7,7 @@
 import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../fds.ts";
 import { isRedirect, openRedirect } from "./redirect.ts";
 import { createRuleset } from "../confine/landlock.ts";
+import { openPty } from "../pty.ts";
 import { hostPlatform } from "../platform.ts";
 import type { LaunchPlan } from "./plan.ts";
 
@@ -37,7 +38,7 @@ export class ChildStdio {
    * them never touches the caller's.
    */
   static open(
-    plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr" | "extraFds" | "confine">,
+    plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr" | "extraFds" | "confine" | "pty">,
   ): ChildStdio {
     const stdio = new ChildStdio();
     try {
@@ -48,29 +49,51 @@ export class ChildStdio {
       for (const { source, target } of plan.extraFds) {
         stdio.extra.push([dupCloexec(source, "map extra fd", above), target]);
       }
-      const stdin = plan.stdin;
-      if (stdin instanceof Uint8Array || stdin === "piped") {
-        const [r, w] = cloexecPipe("create pipe");
-        stdio.child[0] = r;
-        stdio.stdin = w;
-        setNonblocking(w, "stdin pipe");
-      } else stdio.child[0] = isRedirect(stdin) ? openRedirect(stdin) : stdin;
-      for (const [index, mode] of [[1, plan.stdout], [2, plan.stderr]] as const) {
-        if (mode === "stdout") stdio.child[2] = stdio.#mergedIntoStdout();
-        else if (isRedirect(mode)) stdio.child[index] = openRedirect(mode);
-        else if (mode !== "capture" && mode !== "piped") stdio.child[index] = mode;
-        else {
-          const [r, w] = cloexecPipe("create pipe");
-          stdio.child[index] = w;
-          if (index === 1) stdio.stdout = r;
-          else stdio.stderr = r;
-          setNonblocking(r, index === 1 ? "stdout pipe" : "stderr pipe");
-        }
-      }
+      if (plan.pty) stdio.#openPty(plan);
+      else stdio.#openStreams(plan);
       return stdio;
     } catch (e) {
       stdio.closeAll();
       throw e;
+    }
+  }
+
+  /** Pipes, redirections and modes for 0, 1 and 2, as `plan` asks. */
+  #openStreams(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr">): void {
+    const stdin = plan.stdin;
+    if (stdin instanceof Uint8Array || stdin === "piped") {
+      const [r, w] = cloexecPipe("create pipe");
+      this.child[0] = r;
+      this.stdin = w;
+      setNonblocking(w, "stdin pipe");
+    } else this.child[0] = isRedirect(stdin) ? openRedirect(stdin) : stdin;
+    for (const [index, mode] of [[1, plan.stdout], [2, plan.stderr]] as const) {
+      if (mode === "stdout") this.child[2] = this.#mergedIntoStdout();
+      else if (isRedirect(mode)) this.child[index] = openRedirect(mode);
+      else if (mode !== "capture" && mode !== "piped") this.child[index] = mode;
+      else {
+        const [r, w] = cloexecPipe("create pipe");
+        this.child[index] = w;
+        if (index === 1) this.stdout = r;
+        else this.stderr = r;
+        setNonblocking(r, index === 1 ? "stdout pipe" : "stderr pipe");
+      }
+    }
+  }
+
+  /**
+   * A pty: its slave on the child's 0, 1 and 2; the master is read as stdout (stderr comes
+   * with it) and, when the child is fed, written through a copy as stdin.
+   */
+  #openPty(plan: Pick<LaunchPlan, "stdin" | "pty">): void {
+    const { master, slave } = openPty(plan.pty!.columns, plan.pty!.rows);
+    this.stdout = master;
+    this.child[0] = slave;
+    setNonblocking(master, "pty master");
+    this.child[1] = dupCloexec(slave, "pty slave");
+    this.child[2] = dupCloexec(slave, "pty slave");
+    if (plan.stdin instanceof Uint8Array || plan.stdin === "piped") {
+      this.stdin = dupCloexec(master, "pty master");
     }
   }
 

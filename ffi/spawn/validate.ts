@@ -46,6 +46,7 @@ export interface ValidOptions {
   readonly extraFds: readonly { readonly target: number; readonly source: number }[];
   readonly dieWithParent: boolean;
   readonly confine: ValidConfine | null;
+  readonly pty: { readonly columns: number; readonly rows: number } | null;
   readonly maxOutput: number;
   readonly timeoutMs: number | null;
   readonly killGraceMs: number;
@@ -133,6 +134,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     extraFds: validateExtraFds(options.extraFds),
     dieWithParent: bool(options.dieWithParent, "dieWithParent", false),
     confine: validateConfine(options.confine, hostPlatform().arch),
+    pty: validatePty(options),
     maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
     timeoutMs: optionalTimeout(options.timeoutMs, "timeoutMs"),
     killGraceMs: options.killGraceMs === undefined
@@ -164,6 +166,10 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
       `earlyExit watches captured stdout, but stdout is ${JSON.stringify(options.stdout)}`,
       'set stdout: "capture", or read the stdout stream and stop when you have enough',
     );
+  }
+  if (valid.pty) {
+    // The child leads a new session whose terminal is the pty: its streams are the pty.
+    (valid as { pgroup: PgroupMode }).pgroup = "isolated";
   }
   const policy = valid.fdPolicy;
   if (policy.kind === "allow") {
@@ -306,6 +312,39 @@ function validateFdPolicy(policy: SpawnOptions["fdPolicy"]): ValidFdPolicy {
     }
   }
   return { kind: "allow", fds: [...seen].sort((a, b) => a - b) };
+}
+
+function validatePty(options: SpawnOptions): ValidOptions["pty"] {
+  const pty = options.pty;
+  if (pty === undefined) return null;
+  const size = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 0xffff;
+  if (
+    !isPlainObject(pty) || Object.keys(pty).some((k) => k !== "columns" && k !== "rows") ||
+    !size(pty.columns) || !size(pty.rows)
+  ) {
+    throw invalidArgument(
+      "validate pty",
+      `pty is ${JSON.stringify(pty)}`,
+      "use { columns: 80, rows: 24 }",
+    );
+  }
+  const refuse = (what: string) => {
+    throw invalidArgument(
+      "validate pty",
+      `${what} with pty`,
+      "the pty is the child's stdin, stdout and stderr",
+    );
+  };
+  const { stdin, stdout, stderr, pgroup } = options;
+  if (stdin !== undefined && stdin !== "piped" && !(stdin instanceof Uint8Array)) {
+    refuse(`stdin ${JSON.stringify(stdin)}`);
+  }
+  if (stdout !== undefined && stdout !== "capture" && stdout !== "piped") {
+    refuse(`stdout ${JSON.stringify(stdout)}`);
+  }
+  if (stderr !== undefined && stderr !== "capture") refuse(`stderr ${JSON.stringify(stderr)}`);
+  if (pgroup !== undefined && pgroup !== "isolated") refuse(`pgroup ${JSON.stringify(pgroup)}`);
+  return { columns: pty.columns as number, rows: pty.rows as number };
 }
 
 function validateExtraFds(extra: unknown): ValidOptions["extraFds"] {

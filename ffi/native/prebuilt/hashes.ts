@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  x86_64: "a8bc0a0c085d3ee35c631211b9c077e77069ce7abc99b2d57d78be00fd56c536",
-  aarch64: "63a9db6c06176b824151e9071b49c3e45dd49159c722df39c362c3ce6aff2d06",
+  x86_64: "58b47d58c4c3deaef5a48ee41416eefcd4a9e20239e5a270dc11f2255ca1b1da",
+  aarch64: "7ce0ecf82a875e472d69bcd2214ae0d7e2523a0fc7755253cad91ca193ab0562",
 };

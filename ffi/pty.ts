@@ -1,0 +1,63 @@
+/**
+ * A pseudo-terminal for one child: the master opened from `/dev/ptmx`, unlocked, its slave
+ * named by number (`TIOCSPTLCK`, `TIOCGPTN`: the raw ioctls both libcs' `posix_openpt` family
+ * wraps), its window size set. Every fd is close-on-exec and never the caller's terminal
+ * (`O_NOCTTY`), so no other child inherits a master.
+ * @module
+ */
+import { cString } from "./cstrings.ts";
+import { sysError } from "./errors.ts";
+import { closeFd } from "./fds.ts";
+import { libc } from "./libc.ts";
+
+/** A master and its slave. */
+export interface Pty {
+  readonly master: number;
+  readonly slave: number;
+  /** `/dev/pts/N`. */
+  readonly path: string;
+}
+
+/** Opens a pty of `columns` × `rows`; on failure nothing stays open. */
+export function openPty(columns: number, rows: number): Pty {
+  const c = libc();
+  const { O_RDWR, O_NOCTTY, O_CLOEXEC } = c.abi.kernel.open;
+  const { TIOCSPTLCK, TIOCGPTN } = c.abi.kernel.common.tty;
+  const flags = O_RDWR | O_NOCTTY | O_CLOEXEC;
+  const master = c.symbols.open(cString(new TextEncoder().encode("/dev/ptmx")), flags, 0);
+  if (master < 0) throw sysError("open /dev/ptmx", c.errno(), "no pseudo-terminals here?");
+  try {
+    const arg = new Int32Array(1); // 0: unlock
+    if (c.symbols.ioctl(master, BigInt(TIOCSPTLCK), new Uint8Array(arg.buffer)) !== 0) {
+      throw sysError("unlock pty", c.errno());
+    }
+    if (c.symbols.ioctl(master, BigInt(TIOCGPTN), new Uint8Array(arg.buffer)) !== 0) {
+      throw sysError("name pty", c.errno());
+    }
+    const path = `/dev/pts/${arg[0]}`;
+    const slave = c.symbols.open(cString(new TextEncoder().encode(path)), flags, 0);
+    if (slave < 0) throw sysError("open pty slave", c.errno(), `cannot open ${path}`, path);
+    try {
+      setWindowSize(master, columns, rows);
+    } catch (e) {
+      closeFd(slave);
+      throw e;
+    }
+    return { master, slave, path };
+  } catch (e) {
+    closeFd(master);
+    throw e;
+  }
+}
+
+/** `TIOCSWINSZ`: the terminal's size; the kernel tells its foreground group with SIGWINCH. */
+export function setWindowSize(master: number, columns: number, rows: number): void {
+  const c = libc();
+  const winsize = new Uint16Array([rows, columns, 0, 0]); // ws_row, ws_col, ws_xpixel, ws_ypixel
+  const rc = c.symbols.ioctl(
+    master,
+    BigInt(c.abi.kernel.common.tty.TIOCSWINSZ),
+    new Uint8Array(winsize.buffer),
+  );
+  if (rc !== 0) throw sysError("set pty window size", c.errno());
+}
