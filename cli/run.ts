@@ -11,6 +11,7 @@ import { runSync } from "../ffi/spawn/run_sync.ts";
 import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
 import { type RootFlags, runRootCommand } from "./run_root.ts";
 import { runJson } from "./run_json.ts";
+import { runInPty } from "./run_pty.ts";
 import { printError } from "./style.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
@@ -38,6 +39,8 @@ options:
   --append                          append to the --stdout and --stderr files instead
   --stderr-to-stdout                2>&1: stderr goes wherever stdout goes
   --die-with-parent                 the child is killed if coreshift itself dies (fork, vfork)
+  --pty                             run it in a pseudo-terminal the size of this one, with this
+                                    terminal in raw mode (restored on every way out)
   --as-root                         run through su (Magisk, KernelSU, AOSP); a timeout kills
                                     the root command's whole group; output is printed at the end
   --mount-master                    with --as-root: the global mount namespace (su -M)
@@ -59,9 +62,16 @@ export function runCommand(args: readonly string[]): number | Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
-  const { options, json, until, root } = parsed;
+  const { options, json, until, root, pty } = parsed;
   const argv = [String(options.program), ...(options.args ?? []).map(String)];
   if (root) return runRootCommand(argv, options, root, json);
+  if (pty) {
+    return runInPty(options).catch((e) => {
+      if (!(e instanceof CoreError)) throw e;
+      printError("run", e.message);
+      return exitCodeForError(e);
+    });
+  }
   let untilMatched = false;
   if (until) {
     options.earlyExit = untilWatcher(until, !json, () => untilMatched = true);
@@ -117,6 +127,7 @@ export function parseRunArgs(
       append: { type: "boolean" },
       "stderr-to-stdout": { type: "boolean" },
       "die-with-parent": { type: "boolean" },
+      pty: { type: "boolean" },
       "as-root": { type: "boolean" },
       "mount-master": { type: "boolean" },
       "preserve-env": { type: "boolean" },
@@ -190,13 +201,27 @@ export function parseRunArgs(
       "add --as-root, or drop them",
     );
   }
-  return { options, json: values.json === true, until, root };
+  const pty = values.pty === true;
+  if (pty) {
+    const clash = ["json", "until", "stdin", "stdout", "stderr", "stderr-to-stdout", "as-root"]
+      .find((flag) => values[flag as keyof typeof values] !== undefined);
+    if (clash) {
+      throw invalidArgument(
+        "--pty",
+        `--${clash} cannot go with --pty`,
+        "the pty is the program's terminal",
+      );
+    }
+  }
+  return { options, json: values.json === true, until, root, pty };
 }
 
 /** What `parseRunArgs` gives back. */
 export interface ParsedRun {
   readonly options: SpawnOptions;
   readonly json: boolean;
+  /** Set with `--pty`. */
+  readonly pty: boolean;
   readonly until: RegExp | null;
   /** Set with `--as-root`. */
   readonly root: RootFlags | null;

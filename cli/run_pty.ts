@@ -1,0 +1,85 @@
+/**
+ * `coreshift run --pty`: the program in a pseudo-terminal the size of this one, with this
+ * terminal in raw mode so every key reaches the program (^C included: it is the program's to
+ * handle), the program's window following this one's (SIGWINCH), and this terminal restored on
+ * every way out: the program's end, a timeout, or SIGINT/SIGTERM/SIGHUP sent to coreshift.
+ * @module
+ */
+import { spawn } from "../ffi/async/spawn.ts";
+import type { SpawnOptions } from "../ffi/spawn/options.ts";
+import { exitCodeForOutput } from "./exit_codes.ts";
+
+const DEFAULT_SIZE = { columns: 80, rows: 24 };
+const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+function terminalSize(): { columns: number; rows: number } {
+  try {
+    return Deno.stdout.isTerminal() ? Deno.consoleSize() : DEFAULT_SIZE;
+  } catch {
+    return DEFAULT_SIZE;
+  }
+}
+
+/** Runs `options` in a pty wired to this terminal; resolves to the exit code. */
+export async function runInPty(options: SpawnOptions): Promise<number> {
+  const raw = Deno.stdin.isTerminal();
+  const child = spawn({
+    ...options,
+    pty: terminalSize(),
+    stdin: "piped",
+    stdout: "piped",
+    stderr: undefined,
+    pgroup: undefined,
+  });
+  const restore = () => {
+    if (raw) Deno.stdin.setRaw(false);
+  };
+  const onResize = () => {
+    const { columns, rows } = terminalSize();
+    child.resize(columns, rows);
+  };
+  const exitListeners = EXIT_SIGNALS.map((name) =>
+    [name, () => {
+      restore();
+      child.killGroup("SIGKILL");
+      Deno.exit(128 + (name === "SIGINT" ? 2 : name === "SIGTERM" ? 15 : 1));
+    }] as const
+  );
+  try {
+    if (raw) Deno.stdin.setRaw(true);
+    Deno.addSignalListener("SIGWINCH", onResize);
+    for (const [name, listener] of exitListeners) Deno.addSignalListener(name, listener);
+    const input = pumpInput(child.stdin!);
+    await child.stdout!.pipeTo(Deno.stdout.writable, { preventClose: true });
+    const output = await child.output();
+    input.stop();
+    return exitCodeForOutput(output);
+  } finally {
+    restore();
+    Deno.removeSignalListener("SIGWINCH", onResize);
+    for (const [name, listener] of exitListeners) Deno.removeSignalListener(name, listener);
+  }
+}
+
+/** Copies this terminal's input into the pty until stopped (the program's end). */
+function pumpInput(target: WritableStream<Uint8Array>): { stop(): void } {
+  const reader = Deno.stdin.readable.getReader();
+  const writer = target.getWriter();
+  let stopped = false;
+  (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || stopped) break;
+        await writer.write(value);
+      }
+    } catch { /* the program ended: its pty is gone */ }
+  })();
+  return {
+    stop() {
+      stopped = true;
+      reader.cancel().catch(() => {});
+      writer.close().catch(() => {});
+    },
+  };
+}
