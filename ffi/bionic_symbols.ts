@@ -16,6 +16,7 @@ export const BIONIC_FIRST_API = {
   posix_spawn_file_actions_destroy: 28,
   posix_spawn_file_actions_addclose: 28,
   posix_spawn_file_actions_adddup2: 28,
+  posix_spawn_file_actions_addopen: 28,
   posix_spawn_file_actions_addchdir_np: 34,
   posix_spawn_file_actions_addclosefrom_np: null,
   posix_spawnattr_init: 28,

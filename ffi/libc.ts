@@ -29,6 +29,11 @@ export const LIBC_SYMBOLS = {
     result: "i32",
     optional: true,
   },
+  posix_spawn_file_actions_addopen: {
+    parameters: ["buffer", "i32", "buffer", "i32", "u32"],
+    result: "i32",
+    optional: true,
+  },
 
   posix_spawn_file_actions_addchdir_np: {
     parameters: ["buffer", "buffer"],

@@ -206,11 +206,12 @@ for (const arch of ["x86_64", "arm64"] as const) {
       assert.equal(caps.available && caps.wantsUseVfork, true);
       // The driver's fds (see bionic_driver.c): 10, 11 inheritable; 12, 13, 20, 30 close-on-exec.
       const openFds = [0, 1, 2, 10, 11, 12, 13, 20, 30].map((fd) => ({ fd, cloexec: fd >= 12 }));
-      const replay = (policy: ValidFdPolicy, pgroup: PgroupMode, rawKeep = false) => {
+      const replay = (policy: ValidFdPolicy, pgroup: PgroupMode, rawKeep = false, pty = false) => {
         const call = planPosixSpawnCall({
           abi: ABI_TABLES[`bionic-${TABLE_ARCH[arch]}`],
           caps,
-          child: ["null", 30, "inherit"],
+          // With a pty, the driver holds its slave at fd 14 (see bionic_driver.c).
+          child: [pty ? 14 : "null", 30, "inherit"],
           devNull: 13,
           pgroup,
           fdPolicy: policy,
@@ -220,14 +221,19 @@ for (const arch of ["x86_64", "arm64"] as const) {
           keepCopies: policy.kind === "allow" && policy.fds.includes(12) && !rawKeep
             ? new Map([[12, 20]])
             : new Map(),
+          controllingTty: pty ? new TextEncoder().encode("@pty") : null,
         });
         assert.equal(call.flagNames.includes("RESETIDS"), false, "RESETIDS is never set");
-        const lines = [`flags ${call.flags}`];
+        const lines = [`flags ${call.flags}`, ...(pty ? ["pty"] : [])];
         if (call.pgroup !== null) lines.push(`pgroup ${call.pgroup}`);
         for (const action of call.actions) {
           if (action.op === "dup2") lines.push(`dup2 ${action.fd} ${action.newfd}`);
           else if (action.op === "close") lines.push(`close ${action.fd}`);
-          else assert.fail(`API 28 has no ${action.op} action, yet one was planned`);
+          else if (action.op === "open") {
+            lines.push(
+              `open ${action.fd} ${new TextDecoder().decode(action.path)} ${action.flags}`,
+            );
+          } else assert.fail(`API 28 has no ${action.op} action, yet one was planned`);
         }
         if (rawKeep) lines.push("dup2 12 12");
         const file = join(buildDir, `plan-${arch}.txt`);
@@ -248,6 +254,12 @@ for (const arch of ["x86_64", "arm64"] as const) {
       const raw = replay({ kind: "allow", fds: [11, 12] }, "none", true);
       assertRan(raw, "posix_spawn adddup2(12, 12)");
       assert.equal(raw.get("fds"), "0 1 2 11", "bionic 28 cleared close-on-exec for dup2(fd, fd)?");
+      // A pty: bionic runs setsid before the file actions, so reopening the slave makes it the
+      // new session's controlling terminal.
+      const tty = replay({ kind: "cloexecOnly" }, "isolated", false, true);
+      assertRan(tty, "posix_spawn pty");
+      assert.equal(tty.get("group"), "1 1");
+      assert.equal(tty.get("ctty"), "1", "the pty slave is not the child's controlling terminal");
     },
   });
 }

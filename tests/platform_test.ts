@@ -144,6 +144,14 @@ Deno.test("null stdio dup2s the shared /dev/null fd; cwd becomes addchdir", () =
   ]);
 });
 
+Deno.test("pty: after the stdio dup2s, the slave is reopened (no O_NOCTTY) in the new session", () => {
+  const slave = new TextEncoder().encode("/dev/pts/4");
+  const c = call(android(28), { child: [40, 41, 42], pgroup: "isolated", controllingTty: slave });
+  assert.ok(c.flagNames.includes("SETSID"), "setsid runs before the file actions");
+  assert.deepEqual(c.actions.at(-1), { op: "open", fd: 0, path: slave, flags: 2 });
+  assert.deepEqual(c.actions.slice(0, 3).map((a) => a.op), ["dup2", "dup2", "dup2"]);
+});
+
 Deno.test("ABI tables: the facts DESIGN.md lists", () => {
   assert.equal(ABI_TABLES["glibc-x86_64"].sizes.posixSpawnattr, 336);
   assert.equal(ABI_TABLES["glibc-x86_64"].sizes.posixSpawnFileActions, 80);

@@ -1,18 +1,30 @@
 /**
- * A child in a pseudo-terminal, on the fork and vfork backends and through runSync and spawn:
+ * A child in a pseudo-terminal, on every backend and through runSync and spawn:
  * it sees a terminal on 0, 1 and 2 of the size asked for, follows `resize`, gets SIGINT from
  * `\x03`, and nothing it wrote before exiting is lost; no master or slave outlives the child.
  * @module
  */
 import assert from "node:assert/strict";
-import { runSync, spawn } from "../mod.ts";
+import { AbortedError, OutputOverflowError, runSync, spawn } from "../mod.ts";
 import type { Backend } from "../ffi/spawn/options.ts";
-import { assertCoreError, eventually, spawnTest, text } from "./_harness.ts";
+import { assertCoreError, pidExists, spawnTest, text } from "./_harness.ts";
 
 const PTY = { columns: 91, rows: 17 };
-const HELPER_BACKENDS: readonly Backend[] = ["vfork", "fork"];
+const BACKENDS: readonly Backend[] = ["vfork", "fork", "posixSpawn"];
 
-for (const backend of HELPER_BACKENDS) {
+/** This process's fds on a pty master or slave. */
+function ptyFds(): string[] {
+  const found: string[] = [];
+  for (const entry of Deno.readDirSync("/proc/self/fd")) {
+    try {
+      const target = Deno.readLinkSync(`/proc/self/fd/${entry.name}`);
+      if (/^\/dev\/(ptmx|pts\/)/.test(target)) found.push(`${entry.name} -> ${target}`);
+    } catch { /* the fd of the directory scan itself */ }
+  }
+  return found.sort();
+}
+
+for (const backend of BACKENDS) {
   spawnTest(`[${backend}] pty: a terminal on 0, 1, 2 of the asked size, named /dev/pts/N`, () => {
     const out = runSync({
       backend,
@@ -95,17 +107,83 @@ for (const backend of HELPER_BACKENDS) {
     assert.equal(lines.at(-1), "line-1999");
     assert.deepEqual(out.status, { kind: "exited", code: 3 });
   });
+
+  spawnTest(`[${backend}] pty: a timeout stops the whole session, output kept`, () => {
+    const out = runSync({
+      backend,
+      program: "sh",
+      args: ["-c", "echo before; sleep 30 & wait"],
+      pty: PTY,
+      timeoutMs: 300,
+    });
+    assert.equal(out.timedOut, true);
+    assert.match(text(out.stdout), /before/);
+    assert.equal(out.status.kind, "signaled");
+  });
+
+  spawnTest(
+    `[${backend}] pty: early exit, abort and the output cap mean what they do for pipes`,
+    async () => {
+      const early = runSync({
+        backend,
+        program: "sh",
+        args: ["-c", "echo ready; exec sleep 30"],
+        pty: PTY,
+        earlyExit: (chunk) => text(chunk).includes("ready"),
+        afterEarlyExit: "kill",
+        timeoutMs: 10_000,
+      });
+      assert.equal(early.stdoutEarlyExited, true);
+      assert.equal(early.status.kind, "signaled", "the kill reached it");
+      assert.equal(early.timedOut, false);
+
+      const controller = new AbortController();
+      const child = spawn({
+        backend,
+        program: "sh",
+        args: ["-c", "echo up; sleep 30"],
+        pty: PTY,
+        stdout: "piped",
+        signal: controller.signal,
+      });
+      const reader = child.stdout!;
+      const chunks = reader.getReader();
+      await chunks.read();
+      chunks.releaseLock();
+      controller.abort();
+      await assert.rejects(child.output(), AbortedError);
+      assert.equal(pidExists(child.pid), false);
+
+      assert.throws(
+        () =>
+          runSync({
+            backend,
+            program: "sh",
+            args: ["-c", "i=0; while [ $i -lt 500 ]; do echo 0123456789; i=$((i+1)); done"],
+            pty: PTY,
+            maxOutput: 1000,
+          }),
+        OutputOverflowError,
+      );
+    },
+  );
+
+  spawnTest(
+    `[${backend}] pty: no master or slave outlives the child or reaches a sibling`,
+    async () => {
+      const before = ptyFds();
+      const child = spawn({ backend, program: "sh", args: ["-c", "sleep 0.3"], pty: PTY });
+      const sibling = runSync({ backend, program: "sh", args: ["-c", "ls -l /proc/self/fd/"] });
+      const own = text(sibling.stdout).split("\n").filter((l) => /ptmx|\/dev\/pts\//.test(l));
+      // The sibling may share this process's own terminal (fds 0-2 under a terminal), no more.
+      assert.deepEqual(own.filter((l) => !/ [012] -> /.test(l)), []);
+      await child.output();
+      assert.deepEqual(ptyFds(), before);
+    },
+  );
 }
 
-spawnTest("pty: a sibling spawned meanwhile holds no master or slave", async () => {
-  const child = spawn({ program: "sh", args: ["-c", "sleep 0.3"], pty: PTY });
-  const sibling = runSync({ program: "sh", args: ["-c", "ls -l /proc/self/fd/"] });
-  assert.doesNotMatch(text(sibling.stdout), /ptmx|\/dev\/pts/);
-  await child.output();
-  assert.ok(await eventually(() => true));
-});
-
-Deno.test("pty: bad input and posix_spawn are refused before anything starts", () => {
+Deno.test("pty: bad input is refused before anything starts", () => {
   assertCoreError(
     () => runSync({ program: "true", pty: { columns: 0, rows: 24 } }),
     "InvalidArgument",
@@ -114,9 +192,5 @@ Deno.test("pty: bad input and posix_spawn are refused before anything starts", (
   assertCoreError(
     () => runSync({ program: "true", pty: PTY, pgroup: "leader" }),
     "InvalidArgument",
-  );
-  assertCoreError(
-    () => runSync({ program: "true", pty: PTY, backend: "posixSpawn" }),
-    "UnsupportedOption",
   );
 });

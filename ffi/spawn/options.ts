@@ -135,7 +135,9 @@ export interface SpawnOptions {
    * controlling terminal is the pty's slave on 0, 1 and 2, so `isatty()` is true and line
    * discipline applies (`\x03` is SIGINT to its foreground group). Its output (stdout and
    * stderr together) is `stdout` (`"capture"` or `"piped"`); `stdin` bytes or `"piped"` are
-   * typed into it; `Child.resize()` changes its size. Fork and vfork only.
+   * typed into it; `Child.resize()` changes its size. Every backend: the helper calls
+   * TIOCSCTTY after setsid; posix_spawn sets SETSID and reopens the slave as its last file
+   * action, which makes it the controlling terminal (both libcs run setsid first).
    */
   pty?: { readonly columns: number; readonly rows: number };
   /**

@@ -202,9 +202,6 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
     throw refuse("cwd needs posix_spawn_file_actions_addchdir_np (glibc 2.29+, Android API 34+)");
   }
   if (valid.rlimits.length > 0) throw refuse("rlimits cannot be set through posix_spawn");
-  if (valid.pty) {
-    throw refuse("a pty needs the slave made the controlling terminal in the child (TIOCSCTTY)");
-  }
   if (valid.confine) {
     throw refuse(
       "confine needs code in the child between fork and exec, which posix_spawn cannot run",

@@ -72,6 +72,7 @@ export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawn
       cwd: plan.cwd,
       openFds: needsFdScan(plan.fdPolicy, caps, keepCopies.size > 0) ? listOpenFds() : null,
       keepCopies,
+      controllingTty: stdio.ptyPath === null ? null : new TextEncoder().encode(stdio.ptyPath),
     });
 
     const attr = preparedAttr(c, call.flags, call.pgroup);
@@ -127,6 +128,17 @@ function addAction(c: Libc, actions: Uint8Array, action: FileAction): void {
       return check(
         s.posix_spawn_file_actions_addclosefrom_np!(actions, action.fd),
         "addclosefrom_np",
+      );
+    case "open":
+      return check(
+        s.posix_spawn_file_actions_addopen!(
+          actions,
+          action.fd,
+          cString(action.path),
+          action.flags,
+          0,
+        ),
+        "addopen",
       );
     case "chdir":
       return check(

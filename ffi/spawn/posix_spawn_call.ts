@@ -16,7 +16,8 @@ export type FileAction =
   | { readonly op: "dup2"; readonly fd: number; readonly newfd: number }
   | { readonly op: "close"; readonly fd: number }
   | { readonly op: "closefrom"; readonly fd: number }
-  | { readonly op: "chdir"; readonly path: Uint8Array };
+  | { readonly op: "chdir"; readonly path: Uint8Array }
+  | { readonly op: "open"; readonly fd: number; readonly path: Uint8Array; readonly flags: number };
 
 /** The attribute and file-action calls for one spawn. */
 export interface PosixSpawnCall {
@@ -49,6 +50,12 @@ export interface PosixSpawnCallInput {
    * clear the flag for `adddup2(fd, fd)`).
    */
   readonly keepCopies: ReadonlyMap<number, number>;
+  /**
+   * A pty slave's path (`/dev/pts/N`) to make the controlling terminal, or null. Both libcs
+   * run setsid (SETSID) before the file actions, and a session leader without a terminal that
+   * opens one without O_NOCTTY acquires it: the open is the step, the fd it gives is fd 0.
+   */
+  readonly controllingTty?: Uint8Array | null;
 }
 
 /**
@@ -79,6 +86,10 @@ export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
   });
   for (const [fd, copy] of input.keepCopies) actions.push({ op: "dup2", fd: copy, newfd: fd });
   actions.push(...closeActions(input));
+  if (input.controllingTty) {
+    const { O_RDWR } = input.abi.kernel.open;
+    actions.push({ op: "open", fd: 0, path: input.controllingTty, flags: O_RDWR });
+  }
   if (input.cwd) actions.push({ op: "chdir", path: input.cwd });
   return {
     flags,

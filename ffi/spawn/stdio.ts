@@ -31,6 +31,8 @@ export class ChildStdio {
   readonly extra: [number, number][] = [];
   /** The Landlock ruleset the child restricts itself with (`confine.landlock`), or -1. */
   landlockFd = -1;
+  /** The pty slave's path, which posix_spawn reopens to make it the controlling terminal. */
+  ptyPath: string | null = null;
 
   /**
    * Opens the pipes and redirections `plan` asks for; on failure closes what it opened and
@@ -86,8 +88,9 @@ export class ChildStdio {
    * with it) and, when the child is fed, written through a copy as stdin.
    */
   #openPty(plan: Pick<LaunchPlan, "stdin" | "pty">): void {
-    const { master, slave } = openPty(plan.pty!.columns, plan.pty!.rows);
+    const { master, slave, path } = openPty(plan.pty!.columns, plan.pty!.rows);
     this.stdout = master;
+    this.ptyPath = path;
     this.child[0] = slave;
     setNonblocking(master, "pty master");
     this.child[1] = dupCloexec(slave, "pty slave");
