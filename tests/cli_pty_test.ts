@@ -43,9 +43,10 @@ async function screenMatches(pattern: RegExp, ms = 60_000): Promise<string> {
 const skip = !has("tmux") && "tmux is not installed";
 
 Deno.test({
-  name: `cli run --pty in a real terminal: typing, stty size, resize, exit code, restore${
-    skip ? ` [skipped: ${skip}]` : ""
-  }`,
+  name:
+    `cli run --pty in a real terminal: typing, stty size, resize; restored after exit, timeout, kill${
+      skip ? ` [skipped: ${skip}]` : ""
+    }`,
   ignore: skip !== false,
   async fn() {
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "30", "sh");
@@ -72,6 +73,20 @@ Deno.test({
       type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
       const afterExit = await screenMatches(/code=7\s*\n(-?icanon)/);
       assert.equal(afterExit.match(/code=7\s*\n(-?icanon)/)![1], "icanon", "canonical again");
+
+      // A timeout, then a program killed by a signal: 124 and 128+9, the terminal restored.
+      type(`'${deno}' run -A '${cli}' run --pty --timeout 1s -- sh -c 'echo slow; sleep 30'`);
+      await screenMatches(/^slow\n(?:.*\n)*?outer\$ *$/m);
+      type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
+      const afterTimeout = await screenMatches(/code=124\s*\n(-?icanon)/);
+      assert.equal(afterTimeout.match(/code=124\s*\n(-?icanon)/)![1], "icanon");
+      type("clear");
+      type(`'${deno}' run -A '${cli}' run --pty -- sh -c 'echo doomed; kill -9 $$'`);
+      await screenMatches(/^doomed\n(?:.*\n)*?outer\$ *$/m);
+      type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
+      const afterKilled = await screenMatches(/code=137\s*\n(-?icanon)/);
+      assert.equal(afterKilled.match(/code=137\s*\n(-?icanon)/)![1], "icanon");
+      type("clear");
 
       // Killed from outside while the program runs: the terminal is restored all the same.
       type(`'${deno}' run -A '${cli}' run --pty -- sh -c 'echo started; sleep 30'`);
