@@ -40,6 +40,19 @@ async function screenMatches(pattern: RegExp, ms = 60_000): Promise<string> {
   assert.fail(`the screen never matched ${pattern}:\n${screen}`);
 }
 
+/**
+ * At the outer prompt: coreshift's exit code was `code` and the terminal is canonical again
+ * (out of raw mode). Clears the screen after, so the next check reads only its own lines.
+ */
+async function assertExitedRestored(code: number): Promise<void> {
+  type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
+  const pattern = new RegExp(`code=${code}\\s*\\n(-?icanon)`);
+  const screen = await screenMatches(pattern);
+  assert.equal(screen.match(pattern)![1], "icanon", `after exit ${code}: still in raw mode`);
+  type("clear");
+  await screenMatches(/^outer\$ *$/m);
+}
+
 const skip = !has("tmux") && "tmux is not installed";
 
 Deno.test({
@@ -70,23 +83,15 @@ Deno.test({
       // pty it is closing), as type-ahead does in any terminal program: wait for the prompt.
       type("exit 7");
       await screenMatches(/inner\$ exit 7\n(?:.*\n)*?outer\$ *$/m);
-      type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
-      const afterExit = await screenMatches(/code=7\s*\n(-?icanon)/);
-      assert.equal(afterExit.match(/code=7\s*\n(-?icanon)/)![1], "icanon", "canonical again");
+      await assertExitedRestored(7);
 
       // A timeout, then a program killed by a signal: 124 and 128+9, the terminal restored.
       type(`'${deno}' run -A '${cli}' run --pty --timeout 1s -- sh -c 'echo slow; sleep 30'`);
       await screenMatches(/^slow\n(?:.*\n)*?outer\$ *$/m);
-      type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
-      const afterTimeout = await screenMatches(/code=124\s*\n(-?icanon)/);
-      assert.equal(afterTimeout.match(/code=124\s*\n(-?icanon)/)![1], "icanon");
-      type("clear");
+      await assertExitedRestored(124);
       type(`'${deno}' run -A '${cli}' run --pty -- sh -c 'echo doomed; kill -9 $$'`);
       await screenMatches(/^doomed\n(?:.*\n)*?outer\$ *$/m);
-      type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
-      const afterKilled = await screenMatches(/code=137\s*\n(-?icanon)/);
-      assert.equal(afterKilled.match(/code=137\s*\n(-?icanon)/)![1], "icanon");
-      type("clear");
+      await assertExitedRestored(137);
 
       // Killed from outside while the program runs: the terminal is restored all the same.
       type(`'${deno}' run -A '${cli}' run --pty -- sh -c 'echo started; sleep 30'`);
@@ -94,9 +99,7 @@ Deno.test({
       new Deno.Command("pkill", { args: ["-TERM", "-f", `${cli} run --pty -- sh -c`] })
         .outputSync();
       await screenMatches(/^started\n(?:.*\n)*?outer\$ *$/m);
-      type("echo code=$?; stty -a | tr ' ' '\\n' | grep -x -- '-*icanon'");
-      const afterKill = await screenMatches(/code=143\s*\n(-?icanon)/);
-      assert.equal(afterKill.match(/code=143\s*\n(-?icanon)/)![1], "icanon", "canonical again");
+      await assertExitedRestored(143);
     } finally {
       tmux("kill-session", "-t", session);
     }

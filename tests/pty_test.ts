@@ -24,6 +24,46 @@ function ptyFds(): string[] {
   return found.sort();
 }
 
+/** A shell script in a pty that the test reads up to a marker, types into, then reads out. */
+function ptyShell(backend: Backend, script: string) {
+  const child = spawn({
+    backend,
+    program: "sh",
+    args: ["-c", script],
+    pty: PTY,
+    stdin: "piped",
+    stdout: "piped",
+    timeoutMs: 5000,
+  });
+  const reader = child.stdout!.getReader();
+  const writer = child.stdin!.getWriter();
+  let seen = "";
+  return {
+    child,
+    async until(marker: string): Promise<void> {
+      while (!seen.includes(marker)) {
+        const { value, done } = await reader.read();
+        if (done) assert.fail(`the output ended before ${JSON.stringify(marker)}: ${seen}`);
+        seen += text(value);
+      }
+    },
+    type: (keys: string | Uint8Array) =>
+      writer.write(typeof keys === "string" ? new TextEncoder().encode(keys) : keys),
+    /** Everything read, once the child's output ended and it was reaped. */
+    async finish(): Promise<string> {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += text(value);
+      }
+      await child.status;
+      await writer.close().catch(() => {});
+      await child.output();
+      return seen;
+    },
+  };
+}
+
 for (const backend of BACKENDS) {
   spawnTest(`[${backend}] pty: a terminal on 0, 1, 2 of the asked size, named /dev/pts/N`, () => {
     const out = runSync({
@@ -41,58 +81,25 @@ for (const backend of BACKENDS) {
   });
 
   spawnTest(`[${backend}] pty: resize reaches the child (stty size follows)`, async () => {
-    const child = spawn({
-      backend,
-      program: "sh",
-      args: ["-c", "stty size; read line; stty size"],
-      pty: PTY,
-      stdin: "piped",
-      stdout: "piped",
-      timeoutMs: 5000,
-    });
-    const reader = child.stdout!.getReader();
-    let seen = "";
-    while (!seen.includes("17 91")) seen += text((await reader.read()).value ?? new Uint8Array());
-    assert.equal(child.resize(120, 40), true);
-    const writer = child.stdin!.getWriter();
-    await writer.write(new TextEncoder().encode("go\n"));
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += text(value);
-    }
+    const shell = ptyShell(backend, "stty size; read line; stty size");
+    await shell.until("17 91");
+    assert.equal(shell.child.resize(120, 40), true);
+    await shell.type("go\n");
+    const seen = await shell.finish();
     const sizes = seen.replace(/\r/g, "").split("\n").filter((l) => /^\d+ \d+$/.test(l));
     assert.deepEqual(sizes, ["17 91", "40 120"]);
-    await child.status;
-    await writer.close().catch(() => {});
-    await child.output();
-    assert.equal(child.resize(80, 24), false, "nothing to resize once it ended");
+    assert.equal(shell.child.resize(80, 24), false, "nothing to resize once it ended");
   });
 
   spawnTest(`[${backend}] pty: \\x03 is SIGINT to the foreground group`, async () => {
-    const child = spawn({
+    const shell = ptyShell(
       backend,
-      program: "sh",
-      args: ["-c", 'trap "echo got-int; exit 0" INT; echo ready; while :; do sleep 0.05; done'],
-      pty: PTY,
-      stdin: "piped",
-      stdout: "piped",
-      timeoutMs: 5000,
-    });
-    const reader = child.stdout!.getReader();
-    let seen = "";
-    while (!seen.includes("ready")) seen += text((await reader.read()).value ?? new Uint8Array());
-    const writer = child.stdin!.getWriter();
-    await writer.write(new Uint8Array([3]));
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += text(value);
-    }
-    assert.match(seen, /got-int/);
-    assert.deepEqual(await child.status, { kind: "exited", code: 0 });
-    await writer.close().catch(() => {});
-    await child.output();
+      'trap "echo got-int; exit 0" INT; echo ready; while :; do sleep 0.05; done',
+    );
+    await shell.until("ready");
+    await shell.type(new Uint8Array([3]));
+    assert.match(await shell.finish(), /got-int/);
+    assert.deepEqual(await shell.child.status, { kind: "exited", code: 0 });
   });
 
   spawnTest(`[${backend}] pty: everything written just before exit arrives`, async () => {
