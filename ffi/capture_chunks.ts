@@ -12,6 +12,7 @@
  * bench case "async").
  * @module
  */
+import { concatBytes } from "./bytes.ts";
 /** A region to read into, from {@linkcode CaptureChunks.room}. */
 export interface Room {
   /** Where the next read should land. */
@@ -98,13 +99,7 @@ export class CaptureChunks {
       const only = this.#full[0];
       return only.byteLength === only.buffer.byteLength ? only : only.slice();
     }
-    const out = new Uint8Array(this.#total);
-    let offset = 0;
-    for (const chunk of this.#full) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
+    return concatBytes(this.#full);
   }
 
   /**

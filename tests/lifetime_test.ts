@@ -37,6 +37,17 @@ function startFixture(mode: string) {
   return { process, nextLine, done: () => lines.cancel() };
 }
 
+/** SIGKILLs the fixture's Deno (no cleanup of its own can run); its child must die too. */
+async function killFixtureThenSeeChildGone(
+  f: ReturnType<typeof startFixture>,
+  pid: number,
+): Promise<void> {
+  f.process.kill("SIGKILL");
+  await f.process.status;
+  await f.done();
+  assert.ok(await eventually(() => !alive(pid), 5000), `child ${pid} outlived its parent`);
+}
+
 async function childPid(nextLine: () => Promise<string>): Promise<number> {
   const line = await nextLine();
   assert.match(line, /^pid \d+$/);
@@ -47,20 +58,14 @@ Deno.test("dieWithParent: a registry child dies with a Deno killed by SIGKILL", 
   const f = startFixture("registry");
   const pid = await childPid(f.nextLine);
   assert.ok(alive(pid));
-  f.process.kill("SIGKILL");
-  await f.process.status;
-  await f.done();
-  assert.ok(await eventually(() => !alive(pid), 5000), `child ${pid} outlived its parent`);
+  await killFixtureThenSeeChildGone(f, pid);
 });
 
 Deno.test("dieWithParent: a child started off-thread outlives the idle worker thread, not the process", async () => {
   const f = startFixture("offthread");
   const pid = await childPid(f.nextLine);
   assert.equal(await f.nextLine(), "alive true", "killed when the worker thread went idle");
-  f.process.kill("SIGKILL");
-  await f.process.status;
-  await f.done();
-  assert.ok(await eventually(() => !alive(pid), 5000), `child ${pid} outlived its parent`);
+  await killFixtureThenSeeChildGone(f, pid);
 });
 
 Deno.test("registry: Deno.exit kills and reaps children that carry no death signal", async () => {

@@ -4,6 +4,7 @@
  * by tests/syscall_table_test.ts, so a name missing here or a wrong number fails CI.
  * @module
  */
+import { SYSCALLS_FROM_424 } from "./syscalls_from_424.ts";
 
 /** Syscall numbers of aarch64, by name. */
 export const SYSCALLS_AARCH64: Readonly<Record<string, number>> = {
@@ -286,31 +287,5 @@ export const SYSCALLS_AARCH64: Readonly<Record<string, number>> = {
   io_pgetevents: 292,
   rseq: 293,
   kexec_file_load: 294,
-  pidfd_send_signal: 424,
-  io_uring_setup: 425,
-  io_uring_enter: 426,
-  io_uring_register: 427,
-  open_tree: 428,
-  move_mount: 429,
-  fsopen: 430,
-  fsconfig: 431,
-  fsmount: 432,
-  fspick: 433,
-  pidfd_open: 434,
-  clone3: 435,
-  close_range: 436,
-  openat2: 437,
-  pidfd_getfd: 438,
-  faccessat2: 439,
-  process_madvise: 440,
-  epoll_pwait2: 441,
-  mount_setattr: 442,
-  quotactl_fd: 443,
-  landlock_create_ruleset: 444,
-  landlock_add_rule: 445,
-  landlock_restrict_self: 446,
-  memfd_secret: 447,
-  process_mrelease: 448,
-  futex_waitv: 449,
-  set_mempolicy_home_node: 450,
+  ...SYSCALLS_FROM_424,
 };

@@ -14,6 +14,7 @@ import { spawn } from "./spawn.ts";
 import { chooseBackend } from "../spawn/backend.ts";
 import { reap } from "../process_control.ts";
 import { LINUX_COMMON } from "../abi/linux_common.ts";
+import { refuseUnknownKeys } from "../spawn/validate.ts";
 
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };
@@ -73,6 +74,14 @@ export interface RegistryOptions {
   readonly killOnSignals?: boolean;
 }
 
+const REGISTRY_OPTION_KEYS: ReadonlySet<string> = new Set<keyof RegistryOptions>([
+  "capacity",
+  "backgroundLimit",
+  "bufferBytes",
+  "cancelGraceMs",
+  "killOnSignals",
+]);
+
 interface Entry {
   readonly handle: ProcessHandle;
   readonly argv: readonly string[];
@@ -125,13 +134,7 @@ export class ProcessRegistry implements AsyncDisposable {
 
   /** Creates an empty registry with the given limits. */
   constructor(options: RegistryOptions = {}) {
-    refuseUnknownKeys(options, [
-      "capacity",
-      "backgroundLimit",
-      "bufferBytes",
-      "cancelGraceMs",
-      "killOnSignals",
-    ]);
+    refuseUnknownKeys(options, REGISTRY_OPTION_KEYS, "registry options", "pass { capacity, … }");
     if (options.killOnSignals !== undefined && typeof options.killOnSignals !== "boolean") {
       throw invalidArgument("registry options", "killOnSignals must be true or false", "");
     }
@@ -504,21 +507,6 @@ function info(entry: Entry): EntryInfo {
     }),
   });
   return snapshot;
-}
-
-function refuseUnknownKeys(options: object, known: readonly string[]): void {
-  if (typeof options !== "object" || options === null) {
-    throw invalidArgument("registry options", "options must be an object", "pass { capacity, … }");
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw invalidArgument(
-        "registry options",
-        `unknown option "${key}"`,
-        `use one of: ${known.join(", ")}`,
-      );
-    }
-  }
 }
 
 function count(value: unknown, fallback: number, name: string, min = 1): number {

@@ -3,6 +3,7 @@
  * pipe reader, the pipe fills, and the child blocks in `write` until the reader catches up.
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { invalidArgument } from "../errors.ts";
 import { settled as pollerSettled } from "./fd_poller.ts";
 import { PipeReader, type PipeWriter } from "./pipes.ts";
@@ -65,18 +66,5 @@ export function pipeWritable(writer: PipeWriter): WritableStream<Uint8Array> {
 export async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   for await (const chunk of stream) chunks.push(chunk);
-  return concat(chunks);
-}
-
-/** Joins chunks into one plain `Uint8Array`. */
-export function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HELPER_REQUEST_LP64 } from "../abi/helper_request.ts";
+import { concatBytes } from "../bytes.ts";
 import { cString } from "../cstrings.ts";
 import { CoreError, errnoName, sysError } from "../errors.ts";
 import { closeFd } from "../fds.ts";
@@ -190,7 +191,6 @@ function openHashed(
 function readAll(fd: number, path: string): Uint8Array {
   const c = libc();
   const chunks: Uint8Array[] = [];
-  let total = 0;
   for (;;) {
     const chunk = new Uint8Array(64 * 1024);
     const n = Number(c.symbols.read(fd, chunk, BigInt(chunk.length)));
@@ -201,15 +201,8 @@ function readAll(fd: number, path: string): Uint8Array {
       throw unavailable(`reading ${path} failed with ${errnoName(errno)}`);
     }
     chunks.push(chunk.subarray(0, n));
-    total += n;
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }
 
 /**

@@ -93,18 +93,7 @@ const PGROUP_MODES: readonly string[] = ["none", "leader", "isolated"];
 
 /** Validates `options`; throws `CoreError` (`InvalidArgument`, `EBADF`, …) on the first problem. */
 export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): ValidOptions {
-  if (typeof options !== "object" || options === null) {
-    throw invalidArgument("validate options", "options must be an object", "pass { program, … }");
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw invalidArgument(
-        "validate options",
-        `unknown option "${key}"`,
-        `use one of: ${[...OPTION_KEYS].join(", ")}`,
-      );
-    }
-  }
+  refuseUnknownKeys(options, OPTION_KEYS, "validate options", "pass { program, … }");
   const program = cBytes(options.program, "program");
   if (program.length === 0) {
     throw invalidArgument("validate program", "program is empty", "name a program or a path");
@@ -481,33 +470,59 @@ function optionalTimeout(value: unknown, name: string): number | null {
   );
 }
 
+/**
+ * Throws unless `options` is an object whose every key is in `known`: a misspelt option is
+ * an error naming the ones there are, never silently ignored. `example` is the hint for a
+ * non-object.
+ */
+export function refuseUnknownKeys(
+  options: unknown,
+  known: ReadonlySet<string>,
+  op: string,
+  example: string,
+): asserts options is object {
+  if (typeof options !== "object" || options === null) {
+    throw invalidArgument(op, "options must be an object", example);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) {
+      throw invalidArgument(op, `unknown option "${key}"`, `use one of: ${[...known].join(", ")}`);
+    }
+  }
+}
+
 function nonNegativeMs(value: unknown, name: string): number {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
   throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms ≥ 0");
 }
 
 function validateSystemLinker(value: unknown): string | null | "auto" {
-  if (value === undefined) return "auto";
-  if (value === null) return null;
-  if (typeof value !== "string" || !value.startsWith("/") || value.includes("\0")) {
-    throw invalidArgument(
-      "validate systemLinker",
-      `systemLinker must be an absolute path or null, got ${JSON.stringify(value)}`,
-      "pass /system/bin/linker64, or null to turn the system linker exec off",
-    );
-  }
-  return value;
+  return pathOrOff(
+    value,
+    "systemLinker",
+    "pass /system/bin/linker64, or null to turn the system linker exec off",
+  );
 }
 
 function validateTermuxPrefix(value: unknown): string | null | "auto" {
+  const prefix = pathOrOff(
+    value,
+    "termuxPrefix",
+    "pass Termux's $PREFIX (e.g. /data/data/com.termux/files/usr), or null to turn it off",
+  );
+  return typeof prefix === "string" && prefix !== "auto" ? prefix.replace(/\/+$/, "") : prefix;
+}
+
+/** An option that is detected when omitted ("auto"), off when null, else an absolute path. */
+function pathOrOff(value: unknown, name: string, hint: string): string | null | "auto" {
   if (value === undefined) return "auto";
   if (value === null) return null;
   if (typeof value !== "string" || !value.startsWith("/") || value.includes("\0")) {
     throw invalidArgument(
-      "validate termuxPrefix",
-      `termuxPrefix must be an absolute path or null, got ${JSON.stringify(value)}`,
-      "pass Termux's $PREFIX (e.g. /data/data/com.termux/files/usr), or null to turn it off",
+      `validate ${name}`,
+      `${name} must be an absolute path or null, got ${JSON.stringify(value)}`,
+      hint,
     );
   }
-  return value.replace(/\/+$/, "");
+  return value;
 }

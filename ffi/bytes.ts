@@ -1,0 +1,17 @@
+/**
+ * Joining byte chunks, shared by the capture, the stream collector and the helper loader.
+ * @module
+ */
+
+/** Joins `chunks` into one plain `Uint8Array` of exactly their total length. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.length;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
