@@ -5,6 +5,7 @@
  * every way out: the program's end, a timeout, or SIGINT/SIGTERM/SIGHUP sent to coreshift.
  * @module
  */
+import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
 import { spawn } from "../ffi/async/spawn.ts";
 import type { SpawnOptions } from "../ffi/spawn/options.ts";
 import { exitCodeForOutput } from "./exit_codes.ts";
@@ -42,7 +43,7 @@ export async function runInPty(options: SpawnOptions): Promise<number> {
     [name, () => {
       restore();
       child.killGroup("SIGKILL");
-      Deno.exit(128 + (name === "SIGINT" ? 2 : name === "SIGTERM" ? 15 : 1));
+      Deno.exit(128 + LINUX_COMMON.signals[name]);
     }] as const
   );
   try {
