@@ -54,9 +54,13 @@ export class TimerFd {
     }
   }
 
-  /** Clears the readiness of a timer that fired, so a level-triggered wait stops reporting it. */
-  consume(): void {
-    libc().symbols.read(this.fd, this.#spare, 8n);
+  /**
+   * Whether the timer really fired: reads its expiration count, which also clears its
+   * readiness. False (EAGAIN) when a wake-up reported it ready without an expiry, as a poller
+   * does when it wakes every handler; a deadline must never fire on such a report.
+   */
+  expired(): boolean {
+    return Number(libc().symbols.read(this.fd, this.#spare, 8n)) === 8;
   }
 
   /** Closes the fd (once). */

@@ -53,3 +53,19 @@ Deno.test("afterDelay fires once after its delay; a cancelled one never fires", 
   assert.equal(cancelledFired, false);
   assert.equal(listOpenFds().length, before, "every timer fd closed");
 });
+
+Deno.test("TimerFd.expired: false on a wake-up before the deadline, true once it passed", () => {
+  const timer = TimerFd.open()!;
+  try {
+    timer.armIn(60_000);
+    assert.equal(timer.expired(), false, "a handler woken early must not fire");
+    timer.armIn(0);
+    const start = performance.now();
+    let fired = false;
+    while (!fired && performance.now() - start < 5000) fired = timer.expired();
+    assert.ok(fired);
+    assert.equal(timer.expired(), false, "the expiry is consumed once");
+  } finally {
+    timer.close();
+  }
+});

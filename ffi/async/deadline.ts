@@ -27,7 +27,7 @@ export function afterDelay(delayMs: number, fire: () => void): CancelDeadline {
   };
   timer.armIn(delayMs);
   const token = watch(timer.fd, "read", () => {
-    if (!pending) return;
+    if (!pending || !timer.expired()) return;
     cancel();
     fire();
   });

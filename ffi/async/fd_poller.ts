@@ -18,11 +18,6 @@ import { Epoll, type ReadyEvent } from "../reactor.ts";
 /** Called on the JS thread when a watched fd is ready. */
 export type ReadyHandler = (event: ReadyEvent) => void;
 
-/**
- * A wait that fails this many times in a row is not EINTR: wake every handler, whose own read
- * or write then meets the real error and reports it.
- */
-const MAX_FAILED_WAITS = 100;
 const DOORBELL = 0;
 
 let epoll: Epoll | null = null;
@@ -93,18 +88,29 @@ function ring(): void {
 }
 
 async function run(): Promise<void> {
-  let failures = 0;
   while (handlers.size > 0) {
-    const events = await epoll!.waitOnThread();
-    if (events === null && ++failures < MAX_FAILED_WAITS) continue;
-    failures = 0;
-    for (const event of events ?? [...handlers.keys()].map(everythingReady)) {
+    const events = await epoll!.waitOnThread() ?? retryHere();
+    for (const event of events) {
       if (event.token === DOORBELL) drainDoorbell();
       else dispatch(event);
     }
   }
   loop = null;
   close();
+}
+
+/**
+ * The parked wait failed, and its errno stayed on the worker thread. Ask again here without
+ * waiting: EINTR (a signal reached that thread, as in a signal storm) reads as nothing ready;
+ * any other failure wakes every handler, whose own read or write then meets the real error and
+ * reports it. Woken handlers check their fd themselves (a timer reads its expiry count).
+ */
+function retryHere(): ReadyEvent[] {
+  try {
+    return epoll!.wait(0);
+  } catch {
+    return [...handlers.keys()].map(everythingReady);
+  }
 }
 
 /**
