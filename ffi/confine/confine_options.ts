@@ -9,6 +9,8 @@ import { invalidArgument } from "../errors.ts";
 import type { LandlockRules } from "./landlock.ts";
 import {
   ALWAYS_ALLOWED,
+  NETWORK_DOORS,
+  restrictsSockets,
   type SeccompRules,
   SOCKET_FAMILIES,
   type SocketFamily,
@@ -74,7 +76,18 @@ function validateSeccomp(value: unknown, arch: ArchName): SeccompRules {
       );
     }
   }
-  return { mode, syscalls, action: validateAction(o.action), socketFamilies };
+  const rules: SeccompRules = { mode, syscalls, action: validateAction(o.action), socketFamilies };
+  const door = mode === "allow" && restrictsSockets(rules) &&
+    syscalls.find((s) => NETWORK_DOORS.includes(s));
+  if (door) {
+    throw invalidArgument(
+      op,
+      `confine.seccomp.allow names "${door}" while sockets are restricted: it reaches a socket ` +
+        "without socket()",
+      `drop "${door}" from the list, or allow "socket" without a socket rule`,
+    );
+  }
+  return rules;
 }
 
 function validateAction(value: unknown): number | "kill" {

@@ -3,7 +3,8 @@
  * (these calls get the action, everything else runs) or an allow list (only these run), an
  * action (an errno, or killing the child with SIGSYS), and a rule on `socket()`'s address family
  * ("no network but AF_UNIX" is `socket: ["unix"]`). A foreign audit arch (another ABI smuggled
- * in, e.g. x32 on x86_64) is always refused. The helper installs it last, just before execve,
+ * in, e.g. x32 on x86_64, or i386's `socketcall` through `int 0x80`) is always refused, and so,
+ * while sockets are restricted, is every other door to one (`NETWORK_DOORS`). The helper installs it last, just before execve,
  * which every filter allows; on Android it stacks on the app filter, which still decides first.
  * @module
  */
@@ -54,6 +55,34 @@ const X32_SYSCALL_BIT = 0x40000000;
 /** Calls a filter always allows: the exec it is installed before, and exiting. */
 export const ALWAYS_ALLOWED: readonly string[] = ["execve", "exit", "exit_group"];
 
+/**
+ * Calls that reach a socket without `socket()`, refused whenever sockets are restricted: an
+ * io_uring creates and connects sockets from its submission queue (`IORING_OP_SOCKET`),
+ * `pidfd_getfd` copies another process's socket, and `ptrace`/`process_vm_writev` drive a process
+ * that has network into opening one. docs/design.md lists each door and how it was checked.
+ */
+export const NETWORK_DOORS: readonly string[] = [
+  "io_uring_setup",
+  "io_uring_enter",
+  "io_uring_register",
+  "pidfd_getfd",
+  "ptrace",
+  "process_vm_writev",
+];
+
+/** Calls whose first argument is an address family: the socket rule checks both. */
+const FAMILY_CALLS: readonly string[] = ["socket", "socketpair"];
+
+/**
+ * Whether `rules` keep the child from new sockets of some family: a socket rule, a deny list
+ * naming `socket`, or an allow list without it. Then {@linkcode NETWORK_DOORS} are refused too.
+ */
+export function restrictsSockets(rules: SeccompRules): boolean {
+  if (rules.socketFamilies !== null) return true;
+  const named = rules.syscalls.includes("socket");
+  return rules.mode === "deny" ? named : !named;
+}
+
 /** The number of `name` on `arch`, or a typed error naming the unknown call. */
 export function syscallNumber(name: string, arch: ArchName): number {
   const nr = TABLES[arch][name];
@@ -89,15 +118,20 @@ export function buildSeccompFilter(rules: SeccompRules, arch: ArchName): Uint8Ar
     ret(action);
   }
   for (const name of ALWAYS_ALLOWED) ifEqualReturn(syscallNumber(name, arch), allow);
+  if (restrictsSockets(rules)) {
+    for (const name of NETWORK_DOORS) ifEqualReturn(syscallNumber(name, arch), action);
+  }
   if (rules.socketFamilies) {
-    // socket(): check its first argument (the family, the low word of args[0]), then the rest.
+    // socket(), socketpair(): check the family (the low word of args[0]), then the rest.
     const families = rules.socketFamilies.map((f) => SOCKET_FAMILIES[f]);
-    // Not socket(): skip the block (load, a check and a return per family, the final return).
+    // Another call: skip the block (load, a check and a return per family, the final return).
     const block = 1 + families.length * 2 + 1;
-    code.push([bpf.JMP_JEQ_K, 0, block, syscallNumber("socket", arch)]);
-    code.push([bpf.LD_W_ABS, 0, 0, seccomp.dataArgsOffset]);
-    for (const family of families) ifEqualReturn(family, allow);
-    ret(action);
+    for (const call of FAMILY_CALLS) {
+      code.push([bpf.JMP_JEQ_K, 0, block, syscallNumber(call, arch)]);
+      code.push([bpf.LD_W_ABS, 0, 0, seccomp.dataArgsOffset]);
+      for (const family of families) ifEqualReturn(family, allow);
+      ret(action);
+    }
   }
   const listed = rules.mode === "deny" ? action : allow;
   for (const name of rules.syscalls) ifEqualReturn(syscallNumber(name, arch), listed);
