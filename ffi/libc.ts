@@ -90,6 +90,7 @@ export const LIBC_SYMBOLS = {
   },
   wait4: { parameters: ["i32", "buffer", "i32", "buffer"], result: "i32" },
   kill: { parameters: ["i32", "i32"], result: "i32" },
+  sigaction: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
   /** `ioctl(fd, request, arg *)`: the terminal calls of a pseudo-terminal. */
   ioctl: { parameters: ["i32", "u64", "buffer"], result: "i32" },
   geteuid: { parameters: [], result: "u32" },

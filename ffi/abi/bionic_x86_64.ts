@@ -16,6 +16,7 @@ export const BIONIC_X86_64: AbiTable = {
   libraryName: "libc.so",
   errnoSymbol: "__errno",
   sizes: { sigset: 8, posixSpawnattr: 8, posixSpawnFileActions: 8 },
+  sigaction: { size: 32, handlerOffset: 8, flagsOffset: 0 },
   spawnFlags: {
     RESETIDS: 1,
     SETPGROUP: 2,

@@ -15,6 +15,7 @@ export const GLIBC_AARCH64: AbiTable = {
   libraryName: "libc.so.6",
   errnoSymbol: "__errno_location",
   sizes: { sigset: 128, posixSpawnattr: 336, posixSpawnFileActions: 80 },
+  sigaction: { size: 152, handlerOffset: 0, flagsOffset: 136 },
   spawnFlags: {
     RESETIDS: 0x01,
     SETPGROUP: 0x02,

@@ -94,6 +94,7 @@ export const LINUX_COMMON: LinuxCommonAbi = {
     EPOLL_CTL_DEL: 2,
   },
   wait: { WNOHANG: 1 },
+  disposition: { SIG_DFL: 0, SIG_IGN: 1, SA_NOCLDWAIT: 2 },
   timerfd: {
     CLOCK_MONOTONIC: 1,
     TFD_CLOEXEC: 0o2000000,

@@ -77,6 +77,12 @@ export interface LinuxCommonAbi {
     readonly EPOLL_CTL_DEL: number;
   };
   readonly wait: { readonly WNOHANG: number };
+  /** Signal dispositions: the default and ignore handlers, and `SA_NOCLDWAIT` (no zombies). */
+  readonly disposition: {
+    readonly SIG_DFL: number;
+    readonly SIG_IGN: number;
+    readonly SA_NOCLDWAIT: number;
+  };
   /** timerfd: the clock, `TFD_*` flags (equal to `O_CLOEXEC`/`O_NONBLOCK`), `itimerspec`. */
   readonly timerfd: {
     readonly CLOCK_MONOTONIC: number;
@@ -166,6 +172,15 @@ export interface AbiTable {
     readonly SETSIGMASK: number;
     readonly USEVFORK: number;
     readonly SETSID: number;
+  };
+  /**
+   * libc's `struct sigaction` (not the kernel's): glibc puts the handler first and the flags
+   * after a 128-byte mask; bionic LP64 puts an int of flags first.
+   */
+  readonly sigaction: {
+    readonly size: number;
+    readonly handlerOffset: number;
+    readonly flagsOffset: number;
   };
   readonly kernel: KernelAbi;
   /** Layout of the native helper's request struct (same C source for every libc). */

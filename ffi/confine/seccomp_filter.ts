@@ -79,7 +79,7 @@ const FAMILY_CALLS: readonly string[] = ["socket", "socketpair"];
  */
 export function restrictsSockets(rules: SeccompRules): boolean {
   if (rules.socketFamilies !== null) return true;
-  const named = rules.syscalls.includes("socket");
+  const named = new Set(rules.syscalls).has("socket");
   return rules.mode === "deny" ? named : !named;
 }
 

@@ -3,6 +3,7 @@
  * keep only the parent's pipe ends. Whatever fails, nothing is left open.
  * @module
  */
+import { keepChildrenWaitable } from "../children_waitable.ts";
 import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
 import { reap, sendSignal } from "../process_control.ts";
@@ -59,6 +60,7 @@ export function startChildOnThread(
 export function launch(plan: SpawnPlan, where: "here"): Started;
 export function launch(plan: SpawnPlan, where: "offThread"): Promise<Started>;
 export function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise<Started> {
+  keepChildrenWaitable();
   const startedAt = performance.now();
   const stdio = ChildStdio.open(plan);
   const started = (pid: number): Started => {
