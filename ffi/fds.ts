@@ -79,6 +79,16 @@ export function setNonblocking(fd: number, op: string): void {
   }
 }
 
+/** Clears `O_NONBLOCK` on `fd`'s open file description, keeping its other status flags. */
+export function clearNonblocking(fd: number, op: string): void {
+  const c = libc();
+  const { F_GETFL, F_SETFL } = c.abi.kernel.common.fcntl;
+  const flags = c.symbols.fcntl(fd, F_GETFL, 0);
+  if (flags < 0 || c.symbols.fcntl(fd, F_SETFL, flags & ~c.abi.kernel.open.O_NONBLOCK) < 0) {
+    throw sysError(op, c.errno());
+  }
+}
+
 /**
  * Whether `path` (a NUL-terminated C string) opens as a directory: 0 if it does (the fd is
  * closed again), else the errno of `open(path, O_DIRECTORY)` (ENOENT, ENOTDIR, EACCES, …).

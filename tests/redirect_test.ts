@@ -123,3 +123,97 @@ Deno.test("redirections are validated before anything is opened", () => {
     "ENOENT",
   );
 });
+
+/** A FIFO in a fresh directory, and a Deno.Command that opens its other end `afterMs` later. */
+function fifoWithLateOpener(direction: "read" | "write", afterMs: number) {
+  const t = tempDir();
+  const fifo = join(t.dir, "fifo");
+  assert.equal(runSync({ program: "mkfifo", args: [fifo] }).success, true);
+  // On a build whose open() blocks, this late opener is what unblocks it, so the test fails
+  // (too slow, event loop stopped) instead of hanging.
+  const redirect = direction === "read" ? "3<" : "3>";
+  const opener = new Deno.Command("timeout", {
+    args: ["5", "sh", "-c", `sleep ${afterMs / 1000}; exec ${redirect}"$0"; sleep 0.2`, fifo],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  return {
+    fifo,
+    async [Symbol.asyncDispose]() {
+      opener.kill("SIGKILL");
+      await opener.status;
+      t[Symbol.dispose]();
+    },
+  };
+}
+
+/** Runs `fn`, counting how often a 10 ms interval fired meanwhile: 0 means the loop stood still. */
+async function ticksDuring<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; ticks: number; ms: number }> {
+  let ticks = 0;
+  const id = setInterval(() => ticks++, 10);
+  const start = performance.now();
+  try {
+    const result = await fn();
+    await new Promise((r) => setTimeout(r, 30));
+    return { result, ticks, ms: performance.now() - start };
+  } finally {
+    clearInterval(id);
+  }
+}
+
+for (const [entry, run] of Object.entries(ENTRIES)) {
+  spawnTest(
+    `${entry}: stdout to a FIFO nobody reads is ENXIO at once, not a frozen open`,
+    async () => {
+      await using f = fifoWithLateOpener("read", 1500);
+      const { result, ms } = await ticksDuring(() =>
+        Promise.resolve().then(() =>
+          run({ program: "echo", args: ["x"], stdout: { file: f.fifo }, timeoutMs: 5000 })
+        ).then(
+          () => null,
+          (e) => e,
+        )
+      );
+      assert.ok(result instanceof CoreError && result.code === "ENXIO", `got ${result}`);
+      assert.match(result.message, /no process has this FIFO open for reading/);
+      assert.equal(result.path, f.fifo);
+      assert.ok(ms < 1000, `the open waited ${ms.toFixed(0)} ms for a reader`);
+    },
+  );
+
+  spawnTest(
+    `${entry}: stdin from a FIFO nobody writes starts at once; the child reads EOF`,
+    async () => {
+      await using f = fifoWithLateOpener("write", 1500);
+      const { result, ticks, ms } = await ticksDuring(() =>
+        run({ program: "cat", stdin: { file: f.fifo }, timeoutMs: 5000 })
+      );
+      assert.equal(result.success, true);
+      assert.equal(text(result.stdout), "");
+      assert.ok(ms < 1000, `the open waited ${ms.toFixed(0)} ms for a writer`);
+      if (entry === "spawn") assert.ok(ticks > 0, "the event loop kept running");
+    },
+  );
+}
+
+spawnTest("a FIFO with its reader already there carries the child's output", async () => {
+  using t = tempDir();
+  const fifo = join(t.dir, "fifo");
+  runSync({ program: "mkfifo", args: [fifo] });
+  const reader = new Deno.Command("cat", { args: [fifo], stdout: "piped" }).spawn();
+  let out: Output | null = null;
+  for (let i = 0; i < 500 && !out; i++) { // ENXIO until cat has the FIFO open
+    try {
+      out = await spawn({ program: "echo", args: ["through the fifo"], stdout: { file: fifo } })
+        .output();
+    } catch (e) {
+      if (!(e instanceof CoreError && e.code === "ENXIO")) throw e;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  assert.equal(out?.success, true);
+  assert.equal(text((await reader.output()).stdout), "through the fifo\n");
+});

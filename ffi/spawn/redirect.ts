@@ -3,12 +3,14 @@
  * appended to), any of them to an fd the caller owns, and stderr merged into stdout (`2>&1`).
  * The parent opens files itself, close-on-exec, so a bad path is a typed error naming it before
  * any child exists, and no other child inherits them; the child gets them through the same dup
- * onto 0, 1, 2 as its pipes.
+ * onto 0, 1, 2 as its pipes. Every open is non-blocking (then made blocking again for the child):
+ * a FIFO without its other end, or a device waiting for carrier, would otherwise stop this
+ * thread, and with it Deno's event loop and every timeout, inside `open()`.
  * @module
  */
 import { cString } from "../cstrings.ts";
 import { invalidArgument, sysError } from "../errors.ts";
-import { dupCloexec, fdFlags } from "../fds.ts";
+import { clearNonblocking, closeFd, dupCloexec, fdFlags } from "../fds.ts";
 import { libc } from "../libc.ts";
 
 /** A file or caller fd, validated. */
@@ -89,24 +91,34 @@ export function validateRedirect(value: unknown, name: string, write: boolean): 
 export function openRedirect(r: Redirect): number {
   if (r.kind === "fd") return dupCloexec(r.fd, "redirect fd");
   const c = libc();
-  const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_CLOEXEC } = c.abi.kernel.open;
+  const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_CLOEXEC, O_NONBLOCK } = c.abi.kernel.open;
   const flags = !r.write
     ? O_RDONLY
     : O_WRONLY | (r.create ? O_CREAT : 0) | (r.append ? O_APPEND : O_TRUNC);
-  const fd = c.symbols.open(cString(new TextEncoder().encode(r.path)), flags | O_CLOEXEC, r.mode);
-  if (fd < 0) {
-    const errno = c.errno();
-    throw sysError(
-      "open redirect",
-      errno,
-      `cannot open ${JSON.stringify(r.path)} for ${r.write ? "writing" : "reading"}`,
-      r.path,
-    );
-  }
-  if (fd > 2) return fd;
+  const path = cString(new TextEncoder().encode(r.path));
+  const opened = c.symbols.open(path, flags | O_CLOEXEC | O_NONBLOCK, r.mode);
+  if (opened < 0) throw openError(r, c.errno());
+  let fd: number;
   try {
-    return dupCloexec(fd, "open redirect");
+    fd = opened > 2 ? opened : dupCloexec(opened, "open redirect");
   } finally {
-    c.symbols.close(fd);
+    if (opened <= 2) closeFd(opened);
   }
+  try {
+    clearNonblocking(fd, "open redirect");
+  } catch (e) {
+    closeFd(fd);
+    throw e;
+  }
+  return fd;
+}
+
+function openError(r: Redirect & { kind: "file" }, errno: number) {
+  const { ENXIO } = libc().abi.kernel.common.errno;
+  const what = `cannot open ${JSON.stringify(r.path)} for ${r.write ? "writing" : "reading"}`;
+  // A FIFO opened for writing without blocking says ENXIO while nobody has it open for reading.
+  const detail = errno === ENXIO && r.write
+    ? `${what}: no process has this FIFO open for reading; start its reader first`
+    : what;
+  return sysError("open redirect", errno, detail, r.path);
 }
