@@ -126,3 +126,62 @@ Deno.test("pipeline input is validated before any stage starts", () => {
     "InvalidArgument",
   );
 });
+
+for (
+  const [entry, run] of Object.entries({
+    pipelineSync: (s: Stages, o?: unknown) =>
+      pipelineSync(s, o as Parameters<typeof pipelineSync>[1]),
+    pipeline: (s: Stages, o?: unknown) => pipeline(s, o as Parameters<typeof pipeline>[1]),
+  })
+) {
+  spawnTest(`${entry}: options the type refuses are typed errors, and no stage starts`, () => {
+    const two: Stages = [{ program: "true" }, { program: "cat" }];
+    const refused: [unknown, string][] = [
+      [{ pgroup: "none" }, "InvalidArgument"],
+      [{ pgroup: { join: 1 } }, "InvalidArgument"],
+      [{ extraFds: { 3: 0 } }, "InvalidArgument"],
+      [{ program: "cat" }, "InvalidArgument"],
+      [{ args: ["x"] }, "InvalidArgument"],
+      [{ argv0: "AV0" }, "InvalidArgument"],
+      [[], "InvalidArgument"],
+      [{ pty: { columns: 80, rows: 24 } }, "UnsupportedOption"],
+    ];
+    for (const [options, code] of refused) {
+      const e = assertCoreError(() => run(two, options), code);
+      assert.match(e.message, /pipeline|pty|stage/, JSON.stringify(options));
+    }
+    // No options at all is fine, null as much as undefined.
+    if (entry === "pipelineSync") assert.equal((run(two, null) as Output).success, true);
+  });
+
+  spawnTest(`${entry}: a stage before the last cannot pipe or capture its stderr`, () => {
+    for (const stderr of ["piped", "capture"] as const) {
+      const e = assertCoreError(
+        () => run([{ program: "true", stderr }, { program: "cat" }]),
+        "InvalidArgument",
+      );
+      assert.match(e.message, /only the last stage is read/);
+    }
+  });
+
+  spawnTest(
+    `${entry}: a bad file of the last stage is an error before the first stage runs`,
+    () => {
+      const dir = Deno.makeTempDirSync();
+      try {
+        const marker = `${dir}/first-ran`;
+        const missing = `${dir}/missing/out`;
+        assertCoreError(
+          () =>
+            run([{ program: "touch", args: [marker] }, { program: "cat" }], {
+              stdout: { file: missing, create: false },
+            }),
+          "ENOENT",
+        );
+        assert.throws(() => Deno.statSync(marker), Deno.errors.NotFound, "the first stage ran");
+      } finally {
+        Deno.removeSync(dir, { recursive: true });
+      }
+    },
+  );
+}

@@ -173,6 +173,36 @@ Deno.test("registry: limits are validated", () => {
   assert.throws(() => new ProcessRegistry({ bufferBytes: 1.5 }), CoreError);
 });
 
+spawnTest("registry: spawn's meta and options are validated; nothing starts", async () => {
+  await using registry = new ProcessRegistry();
+  const bad: [unknown, unknown][] = [
+    [{ program: "true" }, { tag: 5 }],
+    [{ program: "true" }, { tga: "typo" }],
+    [{ program: "true" }, { background: "yes" }],
+    [{ program: "true", dieWithParent: null }, {}],
+    [null, {}],
+  ];
+  for (const [options, meta] of bad) {
+    assertCoreError(
+      () => registry.spawn(options as { program: string }, meta as { tag?: string }),
+      "InvalidArgument",
+    );
+  }
+  assert.equal(registry.list().length, 0);
+});
+
+spawnTest("registry: a pty child runs; its terminal output lands in the stdout ring", async () => {
+  await using registry = new ProcessRegistry();
+  const h = registry.spawn({
+    program: "sh",
+    args: ["-c", "test -t 1 && echo tty; echo err >&2"],
+    pty: { columns: 80, rows: 24 },
+  });
+  const done = await registry.wait(h);
+  assert.deepEqual(done.exit, { kind: "exited", code: 0 });
+  assert.equal(text(done.stdout).replaceAll("\r\n", "\n"), "tty\nerr\n");
+});
+
 spawnTest(
   "registry: readNew gives only what is new since the last read, and what was lost",
   async () => {

@@ -161,6 +161,10 @@ export class ProcessRegistry implements AsyncDisposable {
     meta: { readonly tag?: string; readonly background?: boolean } = {},
   ): ProcessHandle {
     if (this.#disposed) throw invalidArgument("registry spawn", "the registry is disposed", "");
+    if (typeof options !== "object" || options === null) {
+      throw invalidArgument("registry spawn", "options must be an object", "pass { program, … }");
+    }
+    validateMeta(meta);
     const background = meta.background === true;
     if (background) {
       const running = [...this.#entries.values()].filter((e) =>
@@ -178,16 +182,21 @@ export class ProcessRegistry implements AsyncDisposable {
     // Captured streams go to the rings; files, fds, inherit, null and 2>&1 stay as asked.
     const piped = <M>(mode: M) =>
       mode === undefined || mode === "capture" || mode === "piped" ? "piped" as const : mode;
+    // A pty child leads a session whose terminal carries both streams: the stdout ring gets both.
+    const pty = options.pty !== undefined;
     const child = spawn({
       ...options,
       pgroup: options.pgroup === "isolated" || typeof options.pgroup === "object"
         ? options.pgroup
+        : pty
+        ? "isolated"
         : "leader",
       stdout: piped(options.stdout),
-      stderr: piped(options.stderr),
+      stderr: pty ? options.stderr : piped(options.stderr),
       // Entries die with this process wherever the backend can do it (not posixSpawn).
-      dieWithParent: options.dieWithParent ??
-        chooseBackend(options.backend ?? null) !== "posixSpawn",
+      dieWithParent: options.dieWithParent === undefined
+        ? chooseBackend(options.backend ?? null) !== "posixSpawn"
+        : options.dieWithParent,
     });
     killAtExit.add(this.#killNow);
     if (this.#killOnSignals && !this.#listening) {
@@ -513,4 +522,29 @@ function count(value: unknown, fallback: number, name: string, min = 1): number 
   if (value === undefined) return fallback;
   if (typeof value === "number" && Number.isInteger(value) && value >= min) return value;
   throw invalidArgument(`validate ${name}`, `${name} must be an integer ≥ ${min}`, "");
+}
+
+/** `meta` of {@linkcode ProcessRegistry.spawn}: `tag` a string, `background` a boolean. */
+function validateMeta(meta: unknown): void {
+  refuseUnknownKeys(
+    meta,
+    new Set(["tag", "background"]),
+    "registry spawn",
+    "meta is { tag?, background? }",
+  );
+  const { tag, background } = meta as { tag?: unknown; background?: unknown };
+  if (tag !== undefined && typeof tag !== "string") {
+    throw invalidArgument(
+      "registry spawn",
+      `meta.tag is ${JSON.stringify(tag)}`,
+      "give a string label",
+    );
+  }
+  if (background !== undefined && typeof background !== "boolean") {
+    throw invalidArgument(
+      "registry spawn",
+      `meta.background is ${JSON.stringify(background)}`,
+      "give true or false",
+    );
+  }
 }

@@ -5,14 +5,15 @@
  * `pipelineSync` drives it on this thread; `pipeline` (ffi/async/pipeline.ts) on the event loop.
  * @module
  */
-import { invalidArgument } from "../errors.ts";
+import { CoreError, invalidArgument } from "../errors.ts";
 import { cloexecPipe, closeFd } from "../fds.ts";
 import type { SpawnOptions } from "./options.ts";
 import type { Output } from "./output.ts";
-import type { Redirect } from "./redirect.ts";
+import { isRedirect, openRedirect, type Redirect } from "./redirect.ts";
 import { superviseSync } from "./run_sync.ts";
+import type { SpawnPlan } from "./plan.ts";
 import { abandon, launch, planFor, type Started } from "./start.ts";
-import type { RunMode } from "./validate.ts";
+import { isPlainObject, type RunMode } from "./validate.ts";
 
 /** One stage: its program and what it alone may set (see {@linkcode pipelineSync}). */
 export type PipelineStage = Parameters<typeof pipelineSync>[0][number];
@@ -22,6 +23,9 @@ export type PipelineOptions = NonNullable<Parameters<typeof pipelineSync>[1]>;
 
 /** What one stage may set. */
 const STAGE_KEYS = ["program", "args", "argv0", "env", "cwd", "stderr"];
+
+/** Spawn options a pipeline refuses: they belong to a stage, or mean nothing for a pipeline. */
+const NOT_PIPELINE_KEYS = ["program", "args", "argv0", "extraFds"];
 
 /** Stage options that only the last stage takes: it is the one supervised. */
 const SUPERVISION_KEYS = [
@@ -96,10 +100,14 @@ export function startPipeline(
   if (!Array.isArray(stages) || stages.length === 0) {
     throw invalidArgument("pipeline", "stages must be a non-empty array", "pass [{ program }, …]");
   }
-  const plans = stages.map((_, k) => planFor(stageOptions(stages, options, k), mode));
+  validatePipelineOptions(options ?? {});
+  const plans = stages.map((_, k) => planFor(stageOptions(stages, options ?? {}, k), mode));
   const pipes: [number, number][] = [];
   const started: Started[] = [];
+  const files: number[] = [];
   try {
+    // Every stage's files first: a bad path is an error before any stage runs.
+    plans.forEach((plan, k) => plans[k] = withFilesOpened(plan, files));
     for (let k = 0; k < stages.length - 1; k++) pipes.push(cloexecPipe("pipeline pipe"));
     for (let k = 0; k < stages.length; k++) {
       started.push(launch({
@@ -127,7 +135,57 @@ export function startPipeline(
     started.forEach(abandon); // the first stage's group goes first, with every stage in it
     throw e;
   } finally {
-    pipes.flat().forEach(closeFd); // each stage holds its own copies
+    [...pipes.flat(), ...files].forEach(closeFd); // each stage holds its own copies
+  }
+}
+
+/** `plan` with each `{ file }` opened now and given as its fd (kept in `opened` for closing). */
+function withFilesOpened(plan: SpawnPlan, opened: number[]): SpawnPlan {
+  const open = <T>(r: T): T | Redirect => {
+    if (!isRedirect(r) || r.kind !== "file") return r;
+    const n = openRedirect(r);
+    opened.push(n);
+    return fd(n);
+  };
+  return {
+    ...plan,
+    stdin: open(plan.stdin),
+    stdout: open(plan.stdout),
+    stderr: open(plan.stderr),
+  } as SpawnPlan;
+}
+
+/** What the whole pipeline's options may hold, beyond what each stage's spawn checks. */
+function validatePipelineOptions(options: PipelineOptions): void {
+  if (!isPlainObject(options)) {
+    throw invalidArgument(
+      "pipeline",
+      "options must be an object",
+      "pass { timeoutMs, … } or omit it",
+    );
+  }
+  const o = options as Record<string, unknown>;
+  const key = NOT_PIPELINE_KEYS.find((k) => o[k] !== undefined);
+  if (key) {
+    throw invalidArgument(
+      "pipeline",
+      `the pipeline's options have "${key}"`,
+      key === "extraFds" ? "a pipeline's stages get no extra fds" : `give "${key}" to a stage`,
+    );
+  }
+  if (o.pgroup !== undefined && o.pgroup !== "leader" && o.pgroup !== "isolated") {
+    throw invalidArgument(
+      "pipeline",
+      `pgroup is ${JSON.stringify(o.pgroup)}`,
+      'a pipeline makes a group of its own: "leader" (the default) or "isolated"',
+    );
+  }
+  if (o.pty !== undefined) {
+    throw new CoreError(
+      "UnsupportedOption",
+      "pipeline",
+      'a pipeline cannot run in a pty; run one shell in it instead: { program: "sh", args: ["-c", "a | b"], pty }',
+    );
   }
 }
 
@@ -150,6 +208,13 @@ function stageOptions(
     );
   }
   const last = k === stages.length - 1;
+  if (!last && (stage.stderr === "piped" || stage.stderr === "capture")) {
+    throw invalidArgument(
+      "pipeline",
+      `stage ${k} has stderr ${JSON.stringify(stage.stderr)}: only the last stage is read`,
+      'give it "inherit", "null", "stdout", a file or an fd',
+    );
+  }
   const shared: Record<string, unknown> = { ...options };
   if (!last) { for (const key of SUPERVISION_KEYS) delete shared[key]; }
   return {

@@ -91,7 +91,8 @@ export function validateRedirect(value: unknown, name: string, write: boolean): 
 export function openRedirect(r: Redirect): number {
   if (r.kind === "fd") return dupCloexec(r.fd, "redirect fd");
   const c = libc();
-  const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_CLOEXEC, O_NONBLOCK } = c.abi.kernel.open;
+  const { O_RDONLY, O_WRONLY, O_CREAT, O_TRUNC, O_APPEND, O_CLOEXEC, O_NONBLOCK } =
+    c.abi.kernel.open;
   const flags = !r.write
     ? O_RDONLY
     : O_WRONLY | (r.create ? O_CREAT : 0) | (r.append ? O_APPEND : O_TRUNC);

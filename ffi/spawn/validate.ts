@@ -254,7 +254,8 @@ function validateEnv(env: SpawnOptions["env"]): Map<string, Uint8Array | null> |
   return out;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** Whether `value` is an object literal (or made with a null prototype), not a Map, array or class. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
