@@ -289,3 +289,32 @@ Deno.test("confine: a kernel without Landlock is a typed error unless bestEffort
   );
   assert.ok(error instanceof CoreError);
 });
+
+Deno.test("confine: an allow list the dynamic loader cannot run under is refused, naming what it lacks", () => {
+  const e = assertCoreError(
+    () =>
+      runSync({ program: probe, confine: { seccomp: { allow: ["read", "write", "exit_group"] } } }),
+    "InvalidArgument",
+  );
+  assert.match(e.message, /dynamically linked/);
+  assert.match(e.message, /mmap, mprotect, openat, close/);
+});
+
+Deno.test("confine: a NUL in a Landlock path is named as a NUL", () => {
+  const e = assertCoreError(
+    () => runSync({ program: "true", confine: { landlock: { read: ["/usr", "/et\0c"] } } }),
+    "InvalidArgument",
+  );
+  assert.match(e.message, /confine\.landlock\.read\[1\] contains a NUL byte/);
+});
+
+spawnTest("confine: an exec Landlock refuses names Landlock in its hint", () => {
+  for (const backend of ["vfork", "fork"] as const) {
+    const e = assertCoreError(
+      () => runSync({ program: probe, backend, confine: { landlock: {} } }),
+      "EACCES",
+      "child execve",
+    );
+    assert.match(e.message, /confine\.landlock hides it/);
+  }
+}, skip || (landlockAbi(hostPlatform()) === null && "this kernel has no Landlock"));

@@ -148,8 +148,16 @@ function plainObject(
 }
 
 function names(value: unknown, name: string): string[] {
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string" || v.includes("\0"))) {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
     throw invalidArgument(op, `${name} must be an array of strings`, "");
+  }
+  const i = value.findIndex((v) => v.includes("\0"));
+  if (i >= 0) {
+    throw invalidArgument(
+      op,
+      `${name}[${i}] contains a NUL byte`,
+      "a name or path cannot hold NUL",
+    );
   }
   return [...value];
 }

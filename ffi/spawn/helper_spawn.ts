@@ -283,7 +283,7 @@ function finish(c: Libc, pid: number, errno: number, step: number, plan: LaunchP
   }
   if (step === 0) return pid;
   reap(pid, true); // the child exited 127 after reporting
-  throw childSetupError(errno, step, stepSubject(step, plan));
+  throw childSetupError(errno, step, stepSubject(step, plan), plan.confine?.landlock != null);
 }
 
 const decoder = new TextDecoder();
@@ -298,12 +298,22 @@ function stepSubject(step: number, plan: LaunchPlan): string | undefined {
 
 /**
  * The CoreError for a failed child step: code is the errno name, op the step, and `path` the
- * cwd or program the step was about, named in the message as well.
+ * cwd or program the step was about, named in the message as well. Under Landlock a refused
+ * exec may be the ruleset's doing, and the hint says so.
  */
-export function childSetupError(errno: number, step: number, path?: string): CoreError {
+export function childSetupError(
+  errno: number,
+  step: number,
+  path?: string,
+  landlocked = false,
+): CoreError {
   const op = CHILD_STEPS[step] ?? `child step ${step}`;
   const code = errnoName(errno);
-  const hint = CHILD_STEP_HINTS[`${step}:${code}`];
+  let hint = CHILD_STEP_HINTS[`${step}:${code}`];
+  if (landlocked && op === "child execve" && (code === "EACCES" || code === "ENOENT")) {
+    hint = `${hint}, or confine.landlock hides it: landlock.read must cover the program and ` +
+      "its ELF interpreter (the loader, e.g. under /lib or /usr/lib)";
+  }
   const about = path === undefined ? "" : ` for ${JSON.stringify(path)}`;
   return new CoreError(
     code,

@@ -4,7 +4,7 @@
  * @module
  */
 import { cString, type CStringArray, cStringArray, readEnviron } from "../cstrings.ts";
-import { CoreError, sysError } from "../errors.ts";
+import { CoreError, invalidArgument, sysError } from "../errors.ts";
 import { directoryErrno } from "../fds.ts";
 import { libc } from "../libc.ts";
 import type { PosixSpawnCaps } from "./capabilities.ts";
@@ -21,7 +21,8 @@ import { SYSTEM_LINKER_64, systemLinkerExecOn, termuxDirs, termuxSearchPath } fr
 import { readProcText } from "../proc_files.ts";
 import type { ValidConfine } from "../confine/confine_options.ts";
 import { createRuleset, landlockAbi } from "../confine/landlock.ts";
-import { buildSeccompFilter } from "../confine/seccomp_filter.ts";
+import { buildSeccompFilter, type SeccompRules } from "../confine/seccomp_filter.ts";
+import { hasElfInterpreter } from "./elf_interpreter.ts";
 import { hostPlatform } from "../platform.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
@@ -114,6 +115,7 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
   const argv = [valid.argv0, ...valid.args];
   const exec = termux ? termuxExecTarget(path, argv, termux) : null;
   const { confine, notApplied } = applicableConfine(valid.confine);
+  if (confine?.seccomp) assertLoaderCanRun(confine.seccomp, exec?.path ?? path);
   return {
     ...valid,
     confine,
@@ -126,6 +128,28 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
     argv: cStringArray(exec?.argv ?? argv),
     envp: buildEnv(valid),
   };
+}
+
+/**
+ * Calls the dynamic loader of every libc needs before `main`: an allow list without them lets a
+ * dynamically linked program die of SIGSEGV (or SIGSYS) with no word of why.
+ */
+const LOADER_SYSCALLS = ["mmap", "mprotect", "openat", "read", "close"];
+
+/** Refuses an allow list under which `path`'s dynamic loader cannot run. */
+function assertLoaderCanRun(rules: SeccompRules, path: Uint8Array): void {
+  if (rules.mode !== "allow") return;
+  const allowed = new Set(rules.syscalls);
+  const missing = LOADER_SYSCALLS.filter((name) => !allowed.has(name));
+  if (missing.length === 0 || !hasElfInterpreter(cString(path))) return;
+  throw invalidArgument(
+    "validate confine.seccomp",
+    `${
+      JSON.stringify(decoder.decode(path))
+    } is dynamically linked, and its loader runs under the ` +
+      `filter before main: the allow list lacks ${missing.join(", ")}`,
+    "add them to confine.seccomp.allow, or run a statically linked program",
+  );
 }
 
 /**
