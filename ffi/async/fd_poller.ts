@@ -8,7 +8,7 @@
  *
  * The epoll set and its doorbell pipe exist only while some fd is watched: when the last one
  * goes, the doorbell wakes the parked wait, the loop ends and both fds are closed, so an idle
- * program holds no fd and no pending op.
+ * program holds none of the poller's fds and no pending op.
  * @module
  */
 import { cloexecPipe, closeFd, setNonblocking } from "../fds.ts";
