@@ -151,6 +151,11 @@ export class StdinFeeder {
     this.#data = data;
   }
 
+  /** The last byte to be written, or null when there is none. */
+  get lastByte(): number | null {
+    return this.#data.length > 0 ? this.#data[this.#data.length - 1] : null;
+  }
+
   /** Whether every byte has been written. */
   get done(): boolean {
     return this.#offset >= this.#data.length;

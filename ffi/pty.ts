@@ -50,6 +50,24 @@ export function openPty(columns: number, rows: number): Pty {
   }
 }
 
+/**
+ * What closing a pty child's stdin types: the terminal's end-of-file character (`VEOF`, ^D
+ * unless the child changed it), which a terminal in canonical mode reads as end of input only
+ * at the start of a line; after a partial line (`lastByte` not a newline) it is typed twice, the
+ * first to hand the partial line over. A child that put its terminal in raw mode reads the
+ * character itself, as it would from a person.
+ */
+export function ptyEndOfInput(master: number, lastByte: number | null): Uint8Array {
+  const c = libc();
+  const { TCGETS, termiosCcOffset, VEOF } = c.abi.kernel.common.tty;
+  const termios = new Uint8Array(64); // the kernel's struct termios is smaller on every arch
+  const eof = c.symbols.ioctl(master, BigInt(TCGETS), termios) === 0
+    ? termios[termiosCcOffset + VEOF]
+    : 4; // ^D, the default, should the settings be unreadable
+  const atLineStart = lastByte === null || lastByte === 0x0a;
+  return new Uint8Array(atLineStart ? [eof] : [eof, eof]);
+}
+
 /** `TIOCSWINSZ`: the terminal's size; the kernel tells its foreground group with SIGWINCH. */
 export function setWindowSize(master: number, columns: number, rows: number): void {
   const c = libc();

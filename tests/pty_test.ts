@@ -102,6 +102,47 @@ for (const backend of BACKENDS) {
     assert.deepEqual(await shell.child.status, { kind: "exited", code: 0 });
   });
 
+  spawnTest(`[${backend}] pty: fed stdin ends with the terminal's EOF; cat exits`, async () => {
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    // `wc -c` counts what it read: the EOF character itself is never part of the input.
+    for (const [input, expect] of [["one\ntwo\n", "8"], ["partial", "7"], ["", "0"]]) {
+      const options = {
+        backend,
+        program: "wc",
+        args: ["-c"],
+        pty: PTY,
+        stdin: bytes(input),
+        timeoutMs: 10_000,
+      };
+      for (const out of [runSync(options), await spawn(options).output()]) {
+        assert.equal(out.timedOut, false, `${JSON.stringify(input)} never saw end of input`);
+        assert.deepEqual(out.status, { kind: "exited", code: 0 });
+        // The terminal echoes the input first: the count is the number that ends the output.
+        assert.equal(text(out.stdout).match(/(\d+)\s*$/)?.[1], expect, JSON.stringify(input));
+      }
+    }
+  });
+
+  spawnTest(
+    `[${backend}] pty: closing piped stdin types EOF; the child sees end of input`,
+    async () => {
+      const child = spawn({
+        backend,
+        program: "cat",
+        pty: PTY,
+        stdin: "piped",
+        stdout: "piped",
+        timeoutMs: 10_000,
+      });
+      const writer = child.stdin!.getWriter();
+      await writer.write(new TextEncoder().encode("typed"));
+      await writer.close();
+      const out = await child.output();
+      assert.equal(out.timedOut, false);
+      assert.deepEqual(out.status, { kind: "exited", code: 0 });
+    },
+  );
+
   spawnTest(`[${backend}] pty: everything written just before exit arrives`, async () => {
     const out = await spawn({
       backend,

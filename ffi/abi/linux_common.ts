@@ -140,6 +140,9 @@ export const LINUX_COMMON: LinuxCommonAbi = {
     TIOCSWINSZ: 0x5414,
     TIOCGWINSZ: 0x5413,
     TIOCSCTTY: 0x540e,
+    TCGETS: 0x5401,
+    termiosCcOffset: 17,
+    VEOF: 4,
   },
   addressFamilies: { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16, AF_PACKET: 17 },
   landlock: {

@@ -133,6 +133,12 @@ export interface LinuxCommonAbi {
     readonly TIOCSWINSZ: number;
     readonly TIOCGWINSZ: number;
     readonly TIOCSCTTY: number;
+    /** Read the terminal's settings (`struct termios`). */
+    readonly TCGETS: number;
+    /** Where `c_cc`, the control characters, starts in `struct termios`. */
+    readonly termiosCcOffset: number;
+    /** The index of the end-of-file character in `c_cc`. */
+    readonly VEOF: number;
   };
   /** Socket address families, for a filter on `socket()`'s first argument. */
   readonly addressFamilies: {

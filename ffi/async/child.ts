@@ -11,7 +11,7 @@ import { CoreError, invalidArgument } from "../errors.ts";
 import { type ExitStatus, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
 import { closeFd, dupCloexec } from "../fds.ts";
-import { setWindowSize } from "../pty.ts";
+import { ptyEndOfInput, setWindowSize } from "../pty.ts";
 import { type Reaped, sendSignal } from "../process_control.ts";
 import { finishOutput, type Output, runStatus } from "../spawn/output.ts";
 import type { SupervisePlan } from "../spawn/plan.ts";
@@ -98,7 +98,9 @@ export class Child implements AsyncDisposable {
     try {
       if (plan.pty) this.#ptyMaster = dupCloexec(stdio.stdout, "pty master");
       if (stdio.stdin >= 0) {
-        this.#writer = new PipeWriter(stdio.stdin, "write child stdin");
+        const fd = stdio.stdin;
+        const endOfInput = plan.pty ? (last: number | null) => ptyEndOfInput(fd, last) : null;
+        this.#writer = new PipeWriter(fd, "write child stdin", endOfInput);
         stdio.stdin = -1;
         if (plan.stdin === "piped") this.stdin = pipeWritable(this.#writer);
         else this.#feed(this.#writer, plan.stdin as Uint8Array);

@@ -116,18 +116,29 @@ interface PendingWrite {
   readonly reject: (e: CoreError) => void;
 }
 
-/** The write end of a child's stdin. */
+/**
+ * The write end of a child's stdin. For a pty, `endOfInput` gives the bytes that end input
+ * before the fd closes (closing a copy of the master tells the child nothing), from the last
+ * byte written or queued (null: none).
+ */
 export class PipeWriter {
   #fd: number;
   readonly #op: string;
   readonly #queue: PendingWrite[] = [];
   #token = -1;
   #ending: (() => void) | null = null;
+  readonly #endOfInput: ((lastByte: number | null) => Uint8Array) | null;
+  #lastByte: number | null = null;
 
   /** Takes ownership of non-blocking `fd`. */
-  constructor(fd: number, op: string) {
+  constructor(
+    fd: number,
+    op: string,
+    endOfInput: ((lastByte: number | null) => Uint8Array) | null = null,
+  ) {
     this.#fd = fd;
     this.#op = op;
+    this.#endOfInput = endOfInput;
   }
 
   /** Whether the pipe has not been closed yet. */
@@ -138,15 +149,19 @@ export class PipeWriter {
   /** Writes `chunk`; resolves once the kernel took all of it, so awaiting it is backpressure. */
   write(chunk: Uint8Array): Promise<void> {
     if (this.#fd < 0 || this.#ending) return Promise.reject(closedError(this.#op));
+    if (chunk.length > 0) this.#lastByte = chunk[chunk.length - 1];
     return new Promise((resolve, reject) => {
       this.#queue.push({ chunk, offset: 0, resolve, reject });
       if (this.#queue.length === 1) this.#flush();
     });
   }
 
-  /** Writes what is queued, then closes: the child reads EOF. */
+  /** Writes what is queued (and a pty's end of input), then closes: the child reads EOF. */
   end(): Promise<void> {
     if (this.#fd < 0) return Promise.resolve();
+    if (this.#endOfInput && !this.#ending) {
+      this.write(this.#endOfInput(this.#lastByte)).catch(() => {}); // a gone child needs none
+    }
     if (this.#queue.length === 0) {
       this.close();
       return Promise.resolve();

@@ -4,7 +4,8 @@
  * @module
  */
 import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../drain.ts";
-import { closeFd } from "../fds.ts";
+import { closeFd, writeSome } from "../fds.ts";
+import { ptyEndOfInput } from "../pty.ts";
 import { libc } from "../libc.ts";
 import { hostPlatform } from "../platform.ts";
 import { openPidfd, type Reaped, sendSignal } from "../process_control.ts";
@@ -120,7 +121,7 @@ class SyncRun implements SupervisionPort {
 
   drainAndReap(): Output {
     const stdio = this.#stdio;
-    if (stdio.stdin >= 0 && this.#feeder!.done) this.closeStdin();
+    if (stdio.stdin >= 0 && this.#feeder!.done) this.#endInput();
     if (stdio.stdin < 0 && stdio.stdout < 0 && stdio.stderr < 0 && !this.#needsExitWakeup()) {
       this.#setReaped(this.#reaping.block()); // nothing to drain, no timer: just wait
       return this.#finish();
@@ -267,7 +268,19 @@ class SyncRun implements SupervisionPort {
     const fd = this.#stdio.stdin;
     if (fd < 0) return;
     const result = this.#feeder!.writeOnce(fd);
-    if (result === "done" || result === "childClosed") this.closeStdin();
+    if (result === "done") this.#endInput();
+    else if (result === "childClosed") this.closeStdin();
+  }
+
+  /** Every byte was fed: the child reads end of input (a pty's EOF character, then the close). */
+  #endInput(): void {
+    const fd = this.#stdio.stdin;
+    try {
+      if (this.#plan.pty) {
+        writeSome(fd, ptyEndOfInput(fd, this.#feeder!.lastByte), "write child stdin");
+      }
+    } catch { /* the child is gone: it needs no end of input */ }
+    this.closeStdin();
   }
 
   #checkDeadlines(now: number, deadline: number): void {
