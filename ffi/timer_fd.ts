@@ -9,6 +9,13 @@ import { sysError } from "./errors.ts";
 import { closeFd } from "./fds.ts";
 import { libc } from "./libc.ts";
 
+/**
+ * The longest delay a timer can hold: the kernel refuses a value of 2^63 ns (KTIME_SEC_MAX
+ * seconds) or more with EINVAL. A longer timeout is clamped to this (about 292 years), which is
+ * no timeout in practice and never an error.
+ */
+export const MAX_TIMER_MS = 9_223_372_035_000;
+
 /** A nonblocking, close-on-exec timerfd. Close it with {@linkcode TimerFd.close}. */
 export class TimerFd {
   /** The fd to watch for reading. */
@@ -42,9 +49,14 @@ export class TimerFd {
     return new TimerFd(fd, t.itimerspec);
   }
 
-  /** Arms the timer to fire `delayMs` from now (at once when ≤ 0); replaces any earlier arming. */
+  /**
+   * Arms the timer to fire `delayMs` from now (at once when ≤ 0, never later than
+   * {@linkcode MAX_TIMER_MS}); replaces any earlier arming. A positive delay below the timer's
+   * resolution rounds up to it, never down to "disarmed".
+   */
   armIn(delayMs: number): void {
-    const ns = Math.max(1, Math.round(delayMs * 1e6)); // 0 would disarm
+    const ms = Math.min(delayMs, MAX_TIMER_MS);
+    const ns = Math.max(1, Math.ceil(ms * 1e6)); // 0 would disarm
     const view = new DataView(this.#spec.buffer);
     view.setBigInt64(this.#layout.valueSecOffset, BigInt(Math.floor(ns / 1e9)), true);
     view.setBigInt64(this.#layout.valueNsecOffset, BigInt(ns % 1e9), true);

@@ -77,3 +77,14 @@ spawnTest("chain: totalTimeoutMs bounds the whole chain; later stages do not sta
   assert.ok(performance.now() - started < 2000, "the second stage outlived the chain's budget");
   await assert.rejects(chain([["true"]], { totalTimeoutMs: -1 }), /totalTimeoutMs/);
 });
+
+spawnTest(
+  "chain: a total timeout past what a timer holds is clamped; a tiny one fires",
+  async () => {
+    const long = await chain([["true"], ["true"]], { totalTimeoutMs: 1e22 });
+    assert.equal(long.success, true, long.failure?.reason);
+    const short = await chain([["sleep", "5"]], { totalTimeoutMs: 1e-6 });
+    assert.equal(short.success, false);
+    assert.match(short.failure!.reason, /timeout/i);
+  },
+);

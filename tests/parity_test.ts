@@ -61,6 +61,56 @@ function grandchildren(out: Output | unknown): number[] {
 
 const CASES: readonly ParityCase[] = [
   {
+    name: "a timeout below the timer's resolution still fires",
+    options: () => ({ program: "sleep", args: ["5"], timeoutMs: 1e-9 }),
+    expect(result, ms) {
+      const out = asOutput(result);
+      assert.equal(out.timedOut, true);
+      assert.ok(ms < 2500, `took ${ms} ms`);
+    },
+  },
+  {
+    name: "a timeout past what a timer holds is clamped, never an error",
+    options: () => ({ program: probe, args: ["exit", "0"], timeoutMs: 1e22, killGraceMs: 1e22 }),
+    expect(result) {
+      const out = asOutput(result);
+      assert.equal(out.timedOut, false);
+      assert.equal(out.success, true);
+    },
+  },
+  {
+    name: "killSignal is the first signal of a graceful stop",
+    options: () => ({
+      program: "sh",
+      args: ["-c", 'trap "echo got-usr1; exit 7" USR1; echo ready; while :; do sleep 0.02; done'],
+      timeoutMs: 300,
+      cancel: "graceful",
+      killSignal: "SIGUSR1",
+    }),
+    expect(result) {
+      const out = asOutput(result);
+      assert.equal(out.timedOut, true);
+      assert.match(text(out.stdout), /got-usr1/);
+      assert.deepEqual(out.status, { kind: "exited", code: 7 });
+    },
+  },
+  {
+    name: "killGraceMs Infinity: the first signal only, never SIGKILL",
+    options: () => ({
+      program: "sh",
+      args: ["-c", 'trap "" TERM; sleep 0.6; echo outlived'],
+      timeoutMs: 100,
+      cancel: "graceful",
+      killGraceMs: Infinity,
+    }),
+    expect(result) {
+      const out = asOutput(result);
+      assert.equal(out.timedOut, true);
+      assert.deepEqual(out.status, { kind: "exited", code: 0 });
+      assert.equal(text(out.stdout), "outlived\n");
+    },
+  },
+  {
     name: "timeout kills the child; success is false",
     options: () => ({ program: "sleep", args: ["5"], timeoutMs: 150 }),
     expect(result, ms) {

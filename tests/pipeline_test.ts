@@ -185,3 +185,12 @@ for (
     },
   );
 }
+
+spawnTest("pipelines: a timeout past what a timer holds is clamped; a tiny one fires", async () => {
+  const stages: Stages = [{ program: "echo", args: ["x"] }, { program: "cat" }];
+  assert.equal(pipelineSync(stages, { timeoutMs: 1e22 }).success, true);
+  assert.equal((await pipeline(stages, { timeoutMs: 1e22 }).output()).success, true);
+  const slow: Stages = [{ program: "sleep", args: ["5"] }, { program: "cat" }];
+  assert.equal(pipelineSync(slow, { timeoutMs: 1e-6 }).timedOut, true);
+  assert.equal((await pipeline(slow, { timeoutMs: 1e-6 }).output()).timedOut, true);
+});

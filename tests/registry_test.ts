@@ -283,3 +283,11 @@ function procStateOf(pid: number): string | null {
     return null;
   }
 }
+
+spawnTest("registry: a timeout past what a timer holds is clamped; a tiny one fires", async () => {
+  await using registry = new ProcessRegistry();
+  const long = await registry.wait(registry.spawn({ program: "true", timeoutMs: 1e22 }));
+  assert.equal(long.status, "exited");
+  const short = await registry.wait(registry.spawn({ ...sleeper, timeoutMs: 1e-6 }));
+  assert.equal(short.status, "timedOut");
+});

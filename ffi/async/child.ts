@@ -8,7 +8,7 @@
  */
 import { Capture, OutputBudget } from "../drain.ts";
 import { CoreError, invalidArgument } from "../errors.ts";
-import { type ExitStatus, signalNumber } from "../exit_status.ts";
+import { type ExitStatus, signalName, signalNumber } from "../exit_status.ts";
 import { libc } from "../libc.ts";
 import { closeFd, dupCloexec } from "../fds.ts";
 import { ptyEndOfInput, setWindowSize } from "../pty.ts";
@@ -90,7 +90,7 @@ export class Child implements AsyncDisposable {
     this.#finished = new Promise((resolve) => this.#markFinished = resolve);
     this.#sup = new Supervision({
       group: this.#pgid !== null,
-      escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
+      escalation: cancelEscalation(plan.cancel, plan.killGraceMs, plan.killSignal),
       afterEarlyExit: plan.afterEarlyExit,
       stopOnOverflow: plan.overflow === "kill",
     }, this.#supervisionPort());
@@ -179,18 +179,14 @@ export class Child implements AsyncDisposable {
    * console.log(await child.stop({ signal: "SIGINT", graceMs: 500 })); // { kind: "signaled", … }
    * ```
    */
-  stop(
-    options: { signal?: "SIGTERM" | "SIGINT" | "SIGKILL"; graceMs?: number } = {},
-  ): Promise<ExitStatus> {
-    const first = options.signal ?? "SIGTERM";
-    if (!["SIGTERM", "SIGINT", "SIGKILL"].includes(first)) {
-      throw invalidArgument("stop", `signal must be SIGTERM, SIGINT or SIGKILL, not ${first}`, "");
-    }
+  stop(options: { signal?: string | number; graceMs?: number } = {}): Promise<ExitStatus> {
+    const n = signalArg(options.signal ?? "SIGTERM", "stop");
     const graceMs = options.graceMs ?? this.#plan.killGraceMs;
-    if (typeof graceMs !== "number" || !(graceMs >= 0) || !Number.isFinite(graceMs)) {
-      throw invalidArgument("stop", "graceMs must be a finite number ≥ 0", "");
+    if (typeof graceMs !== "number" || !(graceMs >= 0)) {
+      throw invalidArgument("stop", "graceMs must be a number ≥ 0 (Infinity: never SIGKILL)", "");
     }
-    this.#sup.stop({ first, graceMs });
+    if (n === 0) throw invalidArgument("stop", "signal 0 stops nothing", 'use e.g. "SIGTERM"');
+    this.#sup.stop({ first: signalName(n), graceMs });
     return this.status;
   }
 

@@ -5,7 +5,7 @@
  * (docs/performance.md, bench case "cancel"); the timerfd costs four syscalls per deadline. Without timerfd, `setTimeout` it is.
  * @module
  */
-import { TimerFd } from "../timer_fd.ts";
+import { MAX_TIMER_MS, TimerFd } from "../timer_fd.ts";
 import { unwatch, watch } from "./fd_poller.ts";
 
 /** Cancels a deadline that has not fired; does nothing after it fired or was cancelled. */
@@ -14,10 +14,7 @@ export type CancelDeadline = () => void;
 /** Calls `fire` once, `delayMs` from now, unless cancelled first. */
 export function afterDelay(delayMs: number, fire: () => void): CancelDeadline {
   const timer = TimerFd.open();
-  if (!timer) {
-    const id = setTimeout(fire, delayMs);
-    return () => clearTimeout(id);
-  }
+  if (!timer) return afterDelayByTimeout(delayMs, fire);
   let pending = true;
   const cancel = () => {
     if (!pending) return;
@@ -32,4 +29,21 @@ export function afterDelay(delayMs: number, fire: () => void): CancelDeadline {
     fire();
   });
   return cancel;
+}
+
+/**
+ * The longest `setTimeout` delay: past 2^31 − 1 ms, timers fire at once (the HTML timer rules,
+ * which Deno follows).
+ */
+const MAX_SET_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** {@linkcode afterDelay} with `setTimeout`, in steps a timer can hold. */
+function afterDelayByTimeout(delayMs: number, fire: () => void): CancelDeadline {
+  let id: ReturnType<typeof setTimeout>;
+  const arm = (ms: number) => {
+    const step = Math.min(ms, MAX_SET_TIMEOUT_MS);
+    id = setTimeout(() => step < ms ? arm(ms - step) : fire(), Math.max(0, step));
+  };
+  arm(Math.min(delayMs, MAX_TIMER_MS));
+  return () => clearTimeout(id);
 }

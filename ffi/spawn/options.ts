@@ -76,8 +76,16 @@ export interface SpawnOptions {
   maxOutput?: number;
   /** Stop the child (per `cancel`) after this many ms and set `timedOut`. `0` or `Infinity`: none. */
   timeoutMs?: number;
-  /** With `cancel: "graceful"`, ms between SIGTERM and SIGKILL (default 2000). */
+  /**
+   * With `cancel: "graceful"`, ms between the first signal and SIGKILL (default 2000);
+   * `Infinity`: never SIGKILL (as timeout(1) without `-k`).
+   */
   killGraceMs?: number;
+  /**
+   * With `cancel: "graceful"`, the first signal a stop sends, by name or number (default
+   * `"SIGTERM"`), as timeout(1)'s `--signal`.
+   */
+  killSignal?: string | number;
   /**
    * How a timeout or abort stops the child: `"kill"` (SIGKILL, default), `"graceful"` (SIGTERM,
    * then SIGKILL after `killGraceMs`), or `"none"`: only mark it (`timedOut`, or `Aborted` once
@@ -209,6 +217,7 @@ export type Rlimit = NonNullable<Rlimits[RlimitName]>;
 export const DEFAULTS = {
   maxOutput: 1024 * 1024,
   killGraceMs: 2000,
+  killSignal: "SIGTERM",
   cancel: "kill",
   pgroup: "none",
   fdPolicy: "cloexecOnly",
@@ -232,6 +241,7 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "maxOutput",
   "timeoutMs",
   "killGraceMs",
+  "killSignal",
   "cancel",
   "overflow",
   "earlyExit",

@@ -31,6 +31,7 @@ const NOT_PIPELINE_KEYS = ["program", "args", "argv0", "extraFds"];
 const SUPERVISION_KEYS = [
   "timeoutMs",
   "killGraceMs",
+  "killSignal",
   "cancel",
   "earlyExit",
   "afterEarlyExit",

@@ -73,6 +73,7 @@ export type SupervisePlan = Pick<
   SpawnPlan,
   | "timeoutMs"
   | "killGraceMs"
+  | "killSignal"
   | "cancel"
   | "overflow"
   | "earlyExit"

@@ -113,7 +113,7 @@ class SyncRun implements SupervisionPort {
     this.#pgid = childGroup(plan.pgroup, pid);
     this.#sup = new Supervision({
       group: this.#pgid !== null,
-      escalation: cancelEscalation(plan.cancel, plan.killGraceMs),
+      escalation: cancelEscalation(plan.cancel, plan.killGraceMs, plan.killSignal),
       afterEarlyExit: plan.afterEarlyExit,
       stopOnOverflow: plan.overflow === "kill",
     }, this);
@@ -343,8 +343,9 @@ class SyncRun implements SupervisionPort {
   }
 }
 
+/** epoll_wait's timeout: whole ms, rounded up, and no more than an int holds. */
 function msUntil(when: number, now: number): number {
-  return Math.max(0, Math.ceil(when - now));
+  return Math.min(2 ** 31 - 1, Math.max(0, Math.ceil(when - now)));
 }
 
 function minTimeout(a: number, b: number): number {

@@ -7,6 +7,7 @@ import { invalidArgument, sysError } from "../errors.ts";
 import { fdFlags } from "../fds.ts";
 import { libc } from "../libc.ts";
 import { toBytes } from "../cstrings.ts";
+import { signalName, signalNumber } from "../exit_status.ts";
 import {
   type Backend,
   type CancelPolicy,
@@ -50,6 +51,8 @@ export interface ValidOptions {
   readonly maxOutput: number;
   readonly timeoutMs: number | null;
   readonly killGraceMs: number;
+  /** The first signal of a graceful stop, by name. */
+  readonly killSignal: string;
   readonly cancel: CancelPolicy;
   readonly overflow: "drain" | "kill";
   readonly earlyExit: ((chunk: Uint8Array) => boolean) | null;
@@ -126,9 +129,10 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     pty: validatePty(options),
     maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
     timeoutMs: optionalTimeout(options.timeoutMs, "timeoutMs"),
-    killGraceMs: options.killGraceMs === undefined
-      ? DEFAULTS.killGraceMs
+    killGraceMs: options.killGraceMs === undefined || options.killGraceMs === Infinity
+      ? options.killGraceMs ?? DEFAULTS.killGraceMs
       : nonNegativeMs(options.killGraceMs, "killGraceMs"),
+    killSignal: validateKillSignal(options.killSignal),
     cancel: oneOf(
       options.cancel,
       ["kill", "graceful", "none"],
@@ -461,6 +465,22 @@ function byteCap(value: unknown, name: string, fallback: number): number {
 }
 
 /** A timeout in ms; 0 and Infinity mean none, as in Node's child_process and execa. */
+/** A signal by name or number → its name; undefined → the default first signal. */
+function validateKillSignal(value: unknown): string {
+  if (value === undefined) return DEFAULTS.killSignal;
+  const n = typeof value === "string" || typeof value === "number"
+    ? signalNumber(value)
+    : undefined;
+  if (n === undefined || n === 0) {
+    throw invalidArgument(
+      "validate killSignal",
+      `killSignal is ${JSON.stringify(value)}`,
+      'use a signal name like "SIGTERM" or "SIGINT", or its number',
+    );
+  }
+  return signalName(n);
+}
+
 function optionalTimeout(value: unknown, name: string): number | null {
   if (value === undefined || value === 0 || value === Infinity) return null;
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;

@@ -9,8 +9,8 @@
  * @module
  */
 
-/** A signal the supervisor sends. */
-export type StopSignal = "SIGTERM" | "SIGINT" | "SIGKILL";
+/** A signal the supervisor sends, by its name in the ABI table (`"SIGTERM"`, `"SIGUSR1"`, …). */
+export type StopSignal = string;
 
 /** What a driver does for the supervisor: its outputs. */
 export interface SupervisionPort {
@@ -47,14 +47,18 @@ export interface SupervisionPolicy {
   readonly afterEarlyExit: "wait" | "kill";
 }
 
-/** The escalation a spawn's `cancel` and `killGraceMs` options name (null for `"none"`). */
+/**
+ * The escalation a spawn's `cancel`, `killSignal` and `killGraceMs` options name (null for
+ * `"none"`).
+ */
 export function cancelEscalation(
   cancel: "kill" | "graceful" | "none",
   killGraceMs: number,
+  killSignal = "SIGTERM",
 ): Escalation | null {
   if (cancel === "none") return null;
   return cancel === "graceful"
-    ? { first: "SIGTERM", graceMs: killGraceMs }
+    ? { first: killSignal, graceMs: killGraceMs }
     : { first: "SIGKILL", graceMs: 0 };
 }
 
@@ -144,7 +148,7 @@ export class Supervision {
     this.#port.signal(escalation.first, group);
     if (escalation.first === "SIGKILL") return;
     if (this.paused) this.#port.signal("SIGCONT", group);
-    this.#port.armGrace(escalation.graceMs);
+    if (escalation.graceMs !== Infinity) this.#port.armGrace(escalation.graceMs);
   }
 
   /** The grace after the first signal ran out. */
