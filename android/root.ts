@@ -185,7 +185,8 @@ async function supervise(
       if (name === "SIGCONT") return;
       const kill = name === "SIGKILL" ? "SIGKILL" : "SIGTERM";
       if (kill === "SIGKILL" && lastSignal === "SIGKILL") return;
-      lastSignal = kill;
+      // The group kill after the reap cleans up; it is not what ended the command.
+      if (!sup.isReaped) lastSignal = kill;
       kills.push(
         killRoot(su, report(), kill === "SIGKILL" ? "KILL" : "TERM").then(() => {
           if (kill === "SIGKILL") child.killGroup("SIGKILL");

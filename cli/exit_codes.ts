@@ -1,7 +1,7 @@
 /**
  * The exit code of `coreshift run`, as timeout(1) and env(1) do it: the child's own code; 124 when
- * the timeout fired; 125 when the spawn failed; 126 found but not executable; 127 not found;
- * 128+N when the child died of signal N.
+ * the timeout fired (137 when SIGKILL was needed); 125 when the spawn failed; 126 found but not
+ * executable; 127 not found; 128+N when the child died of signal N.
  * @module
  */
 import { CoreError } from "../ffi/errors.ts";
@@ -11,14 +11,28 @@ import type { Output } from "../ffi/spawn/output.ts";
 /** Exit codes `coreshift run` uses for itself. */
 export const EXIT = {
   timeout: 124,
+  /** 128 + SIGKILL: the timeout fired and SIGKILL ended the child. */
+  killedAfterTimeout: 137,
   spawnFailed: 125,
   notExecutable: 126,
   notFound: 127,
+  /** 128 + SIGPIPE: our own stdout was a closed pipe, as a shell tool ends then. */
+  brokenPipe: 141,
 } as const;
 
-/** The code for a finished child. */
-export function exitCodeForOutput(output: Pick<Output, "timedOut" | "status">): number {
-  return output.timedOut ? EXIT.timeout : shellExitCode(output.status);
+/**
+ * The code for a finished child, as timeout(1) gives it: on a timeout (`alarmed`: an outside
+ * SIGALRM counts too) 124, or 137 when the child had to be killed with SIGKILL, so a script can
+ * tell a hard kill from a polite one; with `preserveStatus`, the child's own status always.
+ */
+export function exitCodeForOutput(
+  output: Pick<Output, "timedOut" | "status">,
+  how: { readonly preserveStatus?: boolean; readonly alarmed?: boolean } = {},
+): number {
+  const own = shellExitCode(output.status);
+  if (!(output.timedOut || how.alarmed) || how.preserveStatus) return own;
+  const killed = output.status.kind === "signaled" && output.status.signalName === "SIGKILL";
+  return killed ? EXIT.killedAfterTimeout : EXIT.timeout;
 }
 
 /** The code for an error thrown before or while spawning. */

@@ -7,30 +7,40 @@ import { parseArgs } from "node:util";
 import { CoreError, invalidArgument } from "../ffi/errors.ts";
 import type { Backend, FdPolicy, SpawnOptions } from "../ffi/spawn/options.ts";
 import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
-import { runSync } from "../ffi/spawn/run_sync.ts";
+import { spawn } from "../ffi/async/spawn.ts";
+import { signalNumber } from "../ffi/exit_status.ts";
 import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
 import { type RootFlags, runRootCommand } from "./run_root.ts";
 import { runJson } from "./run_json.ts";
 import { runInPty } from "./run_pty.ts";
+import { SignalRelay } from "./signal_relay.ts";
 import { printError } from "./style.ts";
 import { parseDuration, parseSize } from "./units.ts";
 
 /** `coreshift run --help`. */
 export const RUN_HELP = `usage: coreshift run [options] -- program [args…]
 
-Runs one program and exits with its status: the child's code; 124 on timeout; 125 when the spawn
-failed; 126 found but not executable; 127 not found; 128+N when killed by signal N.
+Runs one program and exits with its status, as timeout(1) and env(1) do: the child's code; 124
+on timeout (137 if SIGKILL was needed); 125 when the spawn failed; 126 found but not
+executable; 127 not found; 128+N when killed by signal N. Signals sent to coreshift (INT, QUIT,
+HUP, TERM, PIPE, USR1, USR2, …) are passed on to the program (its group with --pgroup), and
+coreshift then exits with its status; SIGALRM counts as the timeout.
 
 options:
   --backend vfork|fork|posixSpawn   spawn mechanism (default: vfork where the helper loads)
-  --timeout DURATION                kill after e.g. 5s, 200ms, 1.5m (a bare number is seconds)
-  --kill-grace DURATION             on timeout send SIGTERM, then SIGKILL after this grace
+  --timeout DURATION                send the signal after DURATION: 5, 0.5, 1e-3, 200ms, 1.5m,
+                                    2h, 1d (a bare number is seconds; 0: no timeout)
+  -s, --signal SIG                  the signal sent on timeout (default TERM): TERM, SIGINT, 9, …
+  -k, --kill-grace DURATION         then SIGKILL if the program still runs DURATION later
+                                    (default: never, as timeout(1) without -k)
+  --preserve-status                 on timeout, exit with the program's status, not 124
   --max-output SIZE                 cap on captured output, e.g. 1MiB (with --json or --until)
   --fds cloexec|closefrom3|allow=3,4
                                     which inherited fds above 2 the child keeps
   --cwd DIR                         working directory of the child
   --env K=V                         set a variable (repeatable)
-  --clear-env                       start from an empty environment
+  -u, --unset NAME                  remove a variable (repeatable)
+  -i, --clear-env                   start from an empty environment
   --pgroup                          the child leads a new process group; kills reach the group
   --setsid                          the child leads a new session (implies a group)
   --until REGEX                     stop the child once its stdout matches (exit 0 if it did)
@@ -62,43 +72,79 @@ export function runCommand(args: readonly string[]): number | Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
-  const { options, json, until, root, pty } = parsed;
+  const { options, json, root, pty } = parsed;
   const argv = [String(options.program), ...(options.args ?? []).map(String)];
   if (root) return runRootCommand(argv, options, root, json);
   if (pty) {
-    return runInPty(options).catch((e) => {
+    return runInPty(options, parsed.preserveStatus).catch((e) => {
       if (!(e instanceof CoreError)) throw e;
       printError("run", e.message);
       return exitCodeForError(e);
     });
   }
+  return runRelayed(parsed, argv);
+}
+
+/**
+ * The plain run: the child on the event loop, so that signals sent to coreshift reach it and a
+ * closed stdout stops it as SIGPIPE would; exits with its status.
+ */
+async function runRelayed(parsed: ParsedRun, argv: readonly string[]): Promise<number> {
+  const { options, json, until, preserveStatus } = parsed;
   let untilMatched = false;
+  let relay: SignalRelay | null = null;
   if (until) {
-    options.earlyExit = untilWatcher(until, !json, () => untilMatched = true);
+    options.earlyExit = untilWatcher(until, !json, () => untilMatched = true, () => {
+      queueMicrotask(() => relay?.deliver("SIGPIPE")); // our stdout is gone
+    });
     options.afterEarlyExit = "kill";
   }
   let output: Output | null = null;
   let error: CoreError | null = null;
   try {
-    output = runSync(options);
+    relay = new SignalRelay({
+      timeoutSignal: options.killSignal ?? "SIGTERM",
+      graceMs: options.killGraceMs ?? Infinity,
+      group: options.pgroup === "leader" || options.pgroup === "isolated",
+    });
+    const child = spawn(options);
+    relay.attach(child);
+    output = await child.output();
   } catch (e) {
     if (!(e instanceof CoreError)) throw e;
     error = e;
     if (e instanceof OutputOverflowError) output = e.output;
+  } finally {
+    relay?.remove();
   }
   const exitCode = untilMatched
     ? 0
     : output && !error
-    ? exitCodeForOutput(output)
+    ? exitCodeForOutput(output, { preserveStatus, alarmed: relay?.alarmed })
     : error instanceof OutputOverflowError
     ? EXIT.spawnFailed
     : exitCodeForError(error);
   if (json) {
-    console.log(JSON.stringify(runJson(argv, exitCode, output, error, { untilMatched })));
+    const printed = writeStdout(
+      JSON.stringify(runJson(argv, exitCode, output, error, { untilMatched })) + "\n",
+    );
+    if (!printed) return EXIT.brokenPipe;
   } else if (error) {
     printError("run", error.message);
   }
   return exitCode;
+}
+
+/** Writes `text` to stdout; false when stdout is a closed pipe (as a shell tool, say nothing). */
+function writeStdout(text: string | Uint8Array): boolean {
+  const bytes = typeof text === "string" ? new TextEncoder().encode(text) : text;
+  try {
+    for (let off = 0; off < bytes.length;) off += Deno.stdout.writeSync(bytes.subarray(off));
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.BrokenPipe) return false;
+    throw e;
+  }
 }
 
 /** Flags → spawn options. Throws `InvalidArgument` (with the fix) on a bad flag. */
@@ -106,18 +152,21 @@ export function parseRunArgs(
   args: readonly string[],
 ): ParsedRun | "help" {
   const { values, positionals } = parseArgs({
-    args: [...args],
+    args: joinDashValues(args, VALUE_FLAGS),
     allowPositionals: true,
     strict: true,
     options: {
       backend: { type: "string" },
       timeout: { type: "string" },
-      "kill-grace": { type: "string" },
+      signal: { type: "string", short: "s" },
+      "kill-grace": { type: "string", short: "k" },
+      "preserve-status": { type: "boolean" },
       "max-output": { type: "string" },
       fds: { type: "string" },
       cwd: { type: "string" },
       env: { type: "string", multiple: true },
-      "clear-env": { type: "boolean" },
+      unset: { type: "string", short: "u", multiple: true },
+      "clear-env": { type: "boolean", short: "i" },
       pgroup: { type: "boolean" },
       setsid: { type: "boolean" },
       until: { type: "string" },
@@ -161,17 +210,23 @@ export function parseRunArgs(
   };
   if (values.backend !== undefined) options.backend = values.backend as Backend;
   if (values["die-with-parent"]) options.dieWithParent = true;
-  if (values.timeout !== undefined) options.timeoutMs = parseDuration(values.timeout, "--timeout");
-  if (values["kill-grace"] !== undefined) {
-    options.killGraceMs = parseDuration(values["kill-grace"], "--kill-grace");
+  // As timeout(1): the signal on timeout (TERM unless --signal), SIGKILL only after --kill-grace.
+  if (values.timeout !== undefined) {
+    options.timeoutMs = parseDuration(values.timeout, "--timeout");
     options.cancel = "graceful";
+    options.killGraceMs = Infinity;
+  }
+  if (values.signal !== undefined) options.killSignal = parseSignal(values.signal);
+  if (values["kill-grace"] !== undefined) {
+    const grace = parseDuration(values["kill-grace"], "--kill-grace");
+    options.killGraceMs = grace === 0 ? Infinity : grace; // 0 disables it, as timeout(1)'s -k 0
   }
   if (values["max-output"] !== undefined) {
     options.maxOutput = parseSize(values["max-output"], "--max-output");
   }
   if (values.fds !== undefined) options.fdPolicy = parseFdPolicy(values.fds);
   if (values.cwd !== undefined) options.cwd = values.cwd;
-  if (values.env) options.env = parseEnv(values.env);
+  if (values.env || values.unset) options.env = parseEnv(values.env ?? [], values.unset ?? []);
   if (values["clear-env"]) options.clearEnv = true;
   let until: RegExp | null = null;
   if (values.until !== undefined) {
@@ -185,7 +240,17 @@ export function parseRunArgs(
     ? { mountMaster: values["mount-master"] === true, preserveEnv: values["preserve-env"] === true }
     : null;
   if (root) {
-    const refused = ["backend", "fds", "pgroup", "setsid", "until", "clear-env"]
+    const refused = [
+      "backend",
+      "fds",
+      "pgroup",
+      "setsid",
+      "until",
+      "clear-env",
+      "signal",
+      "unset",
+      "preserve-status",
+    ]
       .filter((flag) => values[flag as keyof typeof values] !== undefined);
     if (refused.length) {
       throw invalidArgument(
@@ -213,7 +278,14 @@ export function parseRunArgs(
       );
     }
   }
-  return { options, json: values.json === true, until, root, pty };
+  return {
+    options,
+    json: values.json === true,
+    until,
+    root,
+    pty,
+    preserveStatus: values["preserve-status"] === true,
+  };
 }
 
 /** What `parseRunArgs` gives back. */
@@ -223,6 +295,8 @@ export interface ParsedRun {
   /** Set with `--pty`. */
   readonly pty: boolean;
   readonly until: RegExp | null;
+  /** `--preserve-status`: the program's status even on a timeout. */
+  readonly preserveStatus: boolean;
   /** Set with `--as-root`. */
   readonly root: RootFlags | null;
 }
@@ -239,30 +313,77 @@ function parseFdPolicy(text: string): FdPolicy {
   );
 }
 
-function parseEnv(pairs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
+function parseEnv(
+  pairs: readonly string[],
+  unset: readonly string[],
+): Record<string, string | null> {
+  const env: Record<string, string | null> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw invalidArgument("--env", `"${pair}" is not K=V`, "write --env NAME=value");
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  for (const name of unset) {
+    if (name === "" || name.includes("=")) {
+      throw invalidArgument("--unset", `"${name}" is not a variable name`, "write --unset NAME");
+    }
+    env[name] = null;
+  }
   return env;
+}
+
+/** `TERM`, `SIGTERM`, `term` or `15` → a signal the library takes. */
+function parseSignal(text: string): string | number {
+  const upper = text.toUpperCase();
+  const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
+  const n = /^\d+$/.test(text) ? Number(text) : signalNumber(name);
+  if (n === undefined || n === 0 || signalNumber(n) === undefined) {
+    throw invalidArgument(
+      "--signal",
+      `"${text}" is not a signal`,
+      "write e.g. TERM, INT, KILL or 15",
+    );
+  }
+  return /^\d+$/.test(text) ? n : name;
+}
+
+/** Flags that take a value: a value starting with "-" (`--timeout -5`) is theirs, not a flag. */
+const VALUE_FLAGS = new Set(["--timeout", "--kill-grace", "-k", "--signal", "-s", "--max-output"]);
+
+/**
+ * `--flag -5` as `--flag=-5`, so that a negative value reaches the flag's own check ("is
+ * negative") instead of parseArgs calling it ambiguous. Stops at `--`.
+ */
+function joinDashValues(args: readonly string[], flags: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const next = args[i + 1];
+    if (args[i] === "--") return [...out, ...args.slice(i)];
+    if (flags.has(args[i]) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
 }
 
 /**
  * An earlyExit callback that matches `pattern` against the stdout seen so far (the last 64 KiB,
- * so a match may span chunks), echoing it as it arrives unless the result is printed as JSON.
+ * so a match may span chunks), echoing it as it arrives unless the result is printed as JSON;
+ * `onStdoutClosed` runs once if the echo meets a closed stdout.
  */
 function untilWatcher(
   pattern: RegExp,
   echo: boolean,
   onMatch: () => void,
+  onStdoutClosed: () => void,
 ): (chunk: Uint8Array) => boolean {
   const decoder = new TextDecoder();
   let seen = "";
   return (chunk) => {
-    for (let off = 0; echo && off < chunk.length;) {
-      off += Deno.stdout.writeSync(chunk.subarray(off));
+    if (echo && !writeStdout(chunk)) {
+      echo = false;
+      onStdoutClosed();
     }
     seen = (seen + decoder.decode(chunk, { stream: true })).slice(-65536);
     if (!pattern.test(seen)) return false;

@@ -13,16 +13,18 @@ import { exitCodeForOutput } from "./exit_codes.ts";
 const DEFAULT_SIZE = { columns: 80, rows: 24 };
 const EXIT_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** This terminal's size; 80×24 when it has none, or reports 0 (some serial consoles). */
 function terminalSize(): { columns: number; rows: number } {
   try {
-    return Deno.stdout.isTerminal() ? Deno.consoleSize() : DEFAULT_SIZE;
+    const size = Deno.stdout.isTerminal() ? Deno.consoleSize() : DEFAULT_SIZE;
+    return size.columns > 0 && size.rows > 0 ? size : DEFAULT_SIZE;
   } catch {
     return DEFAULT_SIZE;
   }
 }
 
 /** Runs `options` in a pty wired to this terminal; resolves to the exit code. */
-export async function runInPty(options: SpawnOptions): Promise<number> {
+export async function runInPty(options: SpawnOptions, preserveStatus = false): Promise<number> {
   const raw = Deno.stdin.isTerminal();
   const child = spawn({
     ...options,
@@ -54,7 +56,7 @@ export async function runInPty(options: SpawnOptions): Promise<number> {
     await child.stdout!.pipeTo(Deno.stdout.writable, { preventClose: true });
     const output = await child.output();
     input.stop();
-    return exitCodeForOutput(output);
+    return exitCodeForOutput(output, { preserveStatus });
   } finally {
     restore();
     Deno.removeSignalListener("SIGWINCH", onResize);

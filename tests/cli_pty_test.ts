@@ -100,6 +100,12 @@ Deno.test({
         .outputSync();
       await screenMatches(/^started\n(?:.*\n)*?outer\$ *$/m);
       await assertExitedRestored(143);
+
+      // A terminal that reports 0×0 (some serial consoles): the program gets 80×24.
+      type("stty cols 0 rows 0");
+      type(`'${deno}' run -A '${cli}' run --pty -- stty size`);
+      await screenMatches(/^24 80\s*$/m);
+      await assertExitedRestored(0);
     } finally {
       tmux("kill-session", "-t", session);
     }

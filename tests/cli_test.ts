@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { paint } from "../cli/style.ts";
 import { parseDuration, parseSize } from "../cli/units.ts";
 import { CoreError, spawn } from "../mod.ts";
-import { spawnTest } from "./_harness.ts";
+import { alive, eventually, spawnTest } from "./_harness.ts";
 
 const cli = fileURLToPath(new URL("../cli/main.ts", import.meta.url));
 const deno = Deno.env.get("CORESHIFT_TEST_DENO") ?? Deno.execPath();
@@ -63,6 +63,17 @@ Deno.test("cli run: exit codes as timeout(1) and env(1) give them", async () => 
       [["--", "sh", "-c", "kill -9 $$"], 137],
       [["--bogus-flag", "--", "true"], 125],
       [["--timeout", "soon", "--", "true"], 125],
+      // timeout(1)'s durations, its 0, a tiny and a huge one, its signal and kill codes.
+      [["--timeout", "0.0001", "--", "sleep", "5"], 124],
+      [["--timeout", "0", "--", "sh", "-c", "sleep 0.1; exit 3"], 3],
+      [["--timeout", "1d", "--", "true"], 0],
+      [["--timeout", "2.34e+5d", "--", "true"], 0],
+      [["--timeout", "9223372036854775808", "--", "true"], 0],
+      [["--timeout", ".1", "-s", "KILL", "--", "sleep", "5"], 137],
+      [["--timeout", "1e-1", "-k", "0.1", "--", "sh", "-c", 'trap "" TERM; sleep 5'], 137],
+      [["--timeout", "0.1", "--preserve-status", "--", "sleep", "5"], 143],
+      [["--timeout", "0.1", "--signal", "INT", "--preserve-status", "--", "sleep", "5"], 130],
+      [["--timeout", "-5", "--", "true"], 125],
     ];
     for (const [args, code] of cases) {
       const r = await coreshift(["run", ...args]);
@@ -187,10 +198,18 @@ Deno.test("cli units: durations and sizes, and their errors", () => {
   assert.equal(parseDuration("200ms", "--timeout"), 200);
   assert.equal(parseDuration("1.5m", "--timeout"), 90_000);
   assert.equal(parseDuration("2", "--timeout"), 2000);
+  assert.equal(parseDuration("0s", "--timeout"), 0, "0 is returned for the caller to read as none");
+  assert.equal(parseDuration("1d", "--timeout"), 86_400_000);
+  assert.equal(parseDuration(".1", "--timeout"), 100);
+  assert.equal(parseDuration("1e-3", "--timeout"), 1);
+  assert.equal(parseDuration("0.0001", "--timeout"), 0.1, "never rounded down to none");
+  assert.equal(parseDuration("2.34e+5d", "--timeout"), 2.34e5 * 86_400_000);
+  assert.equal(parseDuration("inf", "--timeout"), Infinity);
+  assert.throws(() => parseDuration("-5", "--timeout"), /"-5" is negative/);
+  assert.throws(() => parseDuration("1x", "--timeout"), /"1x" is not a duration/);
   assert.equal(parseSize("1MiB", "--max-output"), 1 << 20);
   assert.equal(parseSize("64k", "--max-output"), 65536);
   assert.equal(parseSize("4096", "--max-output"), 4096);
-  assert.throws(() => parseDuration("0s", "--timeout"), CoreError);
   assert.throws(() => parseSize("lots", "--max-output"), CoreError);
 });
 
@@ -280,4 +299,83 @@ Deno.test("cli run: --stdin, --stdout, --stderr, --append and --stderr-to-stdout
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+/** A `coreshift run` started in the background, its output piped, for signals sent to it. */
+function background(args: string[]) {
+  return new Deno.Command(deno, {
+    args: ["run", "-A", "--no-config", cli, "run", ...args],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Reads `child`'s stdout until `pattern` matches; returns the text so far. */
+async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<string> {
+  const reader = stream.getReader();
+  let seen = "";
+  try {
+    while (!pattern.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return seen;
+}
+
+spawnTest(
+  "cli run: signals sent to coreshift reach the program; it exits with its status",
+  async () => {
+    const script = 'echo pid=$$; trap "echo got-usr1; exit 9" USR1; while :; do sleep 0.05; done';
+    const cases: [string[], Deno.Signal, number][] = [
+      [["--pgroup", "--", "sh", "-c", "echo pid=$$; sleep 30"], "SIGTERM", 143],
+      [["--", "sh", "-c", "echo pid=$$; exec sleep 30"], "SIGINT", 130],
+      [["--", "sh", "-c", "echo pid=$$; exec sleep 30"], "SIGHUP", 129],
+      [["--", "sh", "-c", script], "SIGUSR1", 9],
+      // An outside SIGALRM is the timeout: the program gets TERM, coreshift exits 124.
+      [["--", "sh", "-c", "echo pid=$$; exec sleep 30"], "SIGALRM", 124],
+    ];
+    for (const [args, signal, code] of cases) {
+      const run = background(args);
+      const seen = await readUntil(run.stdout, /pid=(\d+)/);
+      const programPid = Number(seen.match(/pid=(\d+)/)![1]);
+      run.kill(signal);
+      const status = await run.status;
+      await run.stdout.cancel();
+      const stderr = new TextDecoder().decode(await new Response(run.stderr).arrayBuffer());
+      assert.equal(status.code, code, `${signal} → ${status.code}: ${stderr}`);
+      assert.equal(stderr, "", "no stack trace, no message");
+      assert.ok(
+        await eventually(() => !alive(programPid)),
+        `${signal}: the program outlived coreshift`,
+      );
+    }
+  },
+);
+
+spawnTest("cli run: a closed stdout ends run as it ends a shell tool: 141, quietly", async () => {
+  const run = background(["--until", "zzz", "--", "sh", "-c", "while :; do echo aaaaaaaa; done"]);
+  await readUntil(run.stdout, /a{100}|(a+\n){12}/);
+  await run.stdout.cancel(); // the reader is gone, as with `| head -c 100`
+  const status = await run.status;
+  const stderr = new TextDecoder().decode(await new Response(run.stderr).arrayBuffer());
+  assert.equal(status.code, 141, stderr);
+  assert.equal(stderr, "", "no BrokenPipe stack trace");
+});
+
+Deno.test("cli run: -u/--unset removes a variable; --env sets one", async () => {
+  const r = await coreshift(
+    ["run", "-u", "HOME", "--env", "X=1", "--", "sh", "-c", 'echo "${HOME-unset} $X"'],
+    { HOME: "/somewhere" },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "unset 1\n");
+  const bad = await coreshift(["run", "--unset", "A=B", "--", "true"]);
+  assert.equal(bad.code, 125);
+  assert.match(bad.stderr, /"A=B" is not a variable name/);
 });
