@@ -16,16 +16,22 @@ export type GatedSyscall =
   | "epoll_pwait2"
   | "landlock_create_ruleset"
   | "landlock_add_rule"
-  | "landlock_restrict_self";
+  | "landlock_restrict_self"
+  | "setresgid"
+  | "setgroups";
 
 /**
- * First Android API level whose app seccomp filter allows it (null: no release does), and first
- * Linux version with it.
+ * First Android API level whose app seccomp filter allows it (null: no release does), the last
+ * one where a later release took it away (`lastAndroidApi`), and first Linux version with it.
  */
 export const SYSCALL_GATES: Readonly<
   Record<
     GatedSyscall,
-    { readonly androidApi: number | null; readonly linux: readonly [number, number] }
+    {
+      readonly androidApi: number | null;
+      readonly lastAndroidApi?: number;
+      readonly linux: readonly [number, number];
+    }
   >
 > = {
   pidfd_open: { androidApi: 30, linux: [5, 3] },
@@ -37,6 +43,9 @@ export const SYSCALL_GATES: Readonly<
   landlock_create_ruleset: { androidApi: null, linux: [5, 13] },
   landlock_add_rule: { androidApi: null, linux: [5, 13] },
   landlock_restrict_self: { androidApi: null, linux: [5, 13] },
+  // Refused to apps from API 28 (setresuid stays: zygote needs it after the filter is on).
+  setresgid: { androidApi: 26, lastAndroidApi: 27, linux: [2, 2] },
+  setgroups: { androidApi: 26, lastAndroidApi: 27, linux: [2, 2] },
 };
 
 /**
@@ -59,7 +68,9 @@ export function syscallAllowed(name: GatedSyscall, platform: Platform): boolean 
   const kernelOk = major > gate.linux[0] || (major === gate.linux[0] && minor >= gate.linux[1]);
   if (!kernelOk) return false;
   if (platform.os === "android" || platform.androidApi !== null) {
-    return gate.androidApi !== null && (platform.androidApi ?? 0) >= gate.androidApi;
+    const api = platform.androidApi ?? 0;
+    return gate.androidApi !== null && api >= gate.androidApi &&
+      (gate.lastAndroidApi === undefined || api <= gate.lastAndroidApi);
   }
   return true;
 }

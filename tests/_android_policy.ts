@@ -61,6 +61,16 @@ export function appAllowlist(api: number, arch: PolicyArch): Set<string> | null 
   return allowed;
 }
 
+/**
+ * The last API level (26–35) whose app filter allows `name` on `arch` when a later one refuses
+ * it; undefined when every level from the first allowed on allows it (or none does).
+ */
+export function lastAllowedBeforeRemoval(name: string, arch: PolicyArch): number | undefined {
+  const allowed = API_LEVELS.filter((api) => api >= 26 && appAllowlist(api, arch)!.has(name));
+  const last = allowed.at(-1);
+  return last !== undefined && last < API_LEVELS.at(-1)! ? last : undefined;
+}
+
 /** The first API level (26–35) whose app filter allows `name` on `arch`, or null: never. */
 export function firstAllowed(name: string, arch: PolicyArch): number | null {
   for (const api of API_LEVELS) {

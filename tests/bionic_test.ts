@@ -18,6 +18,7 @@ import {
   BIONIC_DIR,
   bionicMissing,
   firstAllowed,
+  lastAllowedBeforeRemoval,
   type PolicyArch,
 } from "./_android_policy.ts";
 import { pretendAndroid } from "./_platforms.ts";
@@ -195,7 +196,7 @@ test(
 );
 
 test(
-  "SYSCALL_GATES gives exactly the first API level whose app filter allows each call",
+  "SYSCALL_GATES gives exactly the first (and last) API level whose app filter allows each call",
   bionicMissing(),
   () => {
     for (const name of Object.keys(SYSCALL_GATES) as GatedSyscall[]) {
@@ -204,6 +205,11 @@ test(
           SYSCALL_GATES[name].androidApi,
           firstAllowed(name, arch),
           `${name} on ${arch}`,
+        );
+        assert.equal(
+          SYSCALL_GATES[name].lastAndroidApi,
+          lastAllowedBeforeRemoval(name, arch),
+          `${name} on ${arch}: the last level before a release took it away`,
         );
       }
     }

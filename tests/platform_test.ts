@@ -37,13 +37,16 @@ function call(platform: Platform, over: Partial<PosixSpawnCallInput> = {}) {
 
 Deno.test("syscall gates: what each Android API level may call", () => {
   const expected: Record<number, string[]> = {
-    26: [],
+    // setresgid and setgroups: allowed to apps until API 27, refused from 28.
+    26: ["setresgid", "setgroups"],
     29: [],
     30: ["pidfd_open"],
     31: ["pidfd_open", "pidfd_send_signal", "pidfd_getfd"],
     33: ["pidfd_open", "pidfd_send_signal", "pidfd_getfd", "close_range"],
     // Landlock: no release's app filter allows it.
-    35: Object.keys(SYSCALL_GATES).filter((s) => !s.startsWith("landlock")),
+    35: Object.keys(SYSCALL_GATES).filter((s) =>
+      !s.startsWith("landlock") && s !== "setresgid" && s !== "setgroups"
+    ),
   };
   for (const [api, allowed] of Object.entries(expected)) {
     const platform = { ...android(Number(api)), kernel: [6, 6] as const };

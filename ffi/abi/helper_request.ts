@@ -39,13 +39,16 @@ export interface HelperRequestLayout {
     readonly seccompCount: number;
     readonly seccompFilter: number;
     readonly controllingTty: number;
+    readonly setIds: number;
+    readonly uid: number;
+    readonly gid: number;
   };
 }
 
 /** The LP64 layout. */
 export const HELPER_REQUEST_LP64: HelperRequestLayout = {
-  abiVersion: 5,
-  size: 168,
+  abiVersion: 6,
+  size: 176,
   rlimitSize: 24,
   offsets: {
     path: 0,
@@ -76,8 +79,21 @@ export const HELPER_REQUEST_LP64: HelperRequestLayout = {
     seccompCount: 148,
     seccompFilter: 152,
     controllingTty: 160,
+    setIds: 164,
+    uid: 168,
+    gid: 172,
   },
 };
+
+/** Bits of the request's `setIds` field (`enum cs_set_ids`): which ids the child takes. */
+export const SET_IDS = {
+  /** setgroups(0): a root parent's supplementary groups are not passed on. */
+  dropGroups: 1,
+  /** setresgid to `gid`. */
+  gid: 2,
+  /** setresuid to `uid`, last. */
+  uid: 4,
+} as const;
 
 /**
  * Values of the request's `closeAbove2` field (`enum cs_close_above2` in child_setup.c): how

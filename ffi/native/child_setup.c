@@ -41,6 +41,9 @@
 #define SYS_getppid 110
 #define SYS_landlock_restrict_self 446
 #define SYS_ioctl 16
+#define SYS_setgroups 116
+#define SYS_setresuid 117
+#define SYS_setresgid 119
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
   register long r10 __asm__("r10") = d;
@@ -75,6 +78,9 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f) {
 #define SYS_prctl 167
 #define SYS_getppid 173
 #define SYS_landlock_restrict_self 446
+#define SYS_setresuid 147
+#define SYS_setresgid 149
+#define SYS_setgroups 159
 #define SYS_ioctl 29
 
 static long sys6(long n, long a, long b, long c, long d, long e, long f) {
@@ -331,17 +337,33 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_CONTROLLING_TTY);
   }
 
-  /* 4. working directory. */
-  if (req->cwd) {
-    r = sys1(SYS_chdir, req->cwd);
-    if (r < 0) fail(req, r, STEP_CHDIR);
-  }
-
-  /* 5. resource limits (prlimit64 on ourselves: the call bionic's setrlimit makes too). */
+  /* 4. resource limits (prlimit64 on ourselves: the call bionic's setrlimit makes too), while
+   *    we may still raise a hard limit. */
   for (int i = 0; i < req->rlimit_count; i++) {
     uint64_t lim[2] = {req->rlimits[i].soft, req->rlimits[i].hard};
     r = sys4(SYS_prlimit64, 0, req->rlimits[i].resource, lim, 0);
     if (r < 0) fail(req, r, STEP_SETRLIMIT);
+  }
+
+  /* 4b. identities: supplementary groups dropped (a root parent's), then the group, then the
+   *     user last, since no other id can change after it. The parent gates each call. */
+  if (req->set_ids & CS_DROP_GROUPS) {
+    r = sys2(SYS_setgroups, 0, 0);
+    if (r < 0) fail(req, r, STEP_SETGROUPS);
+  }
+  if (req->set_ids & CS_SET_GID) {
+    r = sys3(SYS_setresgid, req->gid, req->gid, req->gid);
+    if (r < 0) fail(req, r, STEP_SETGID);
+  }
+  if (req->set_ids & CS_SET_UID) {
+    r = sys3(SYS_setresuid, req->uid, req->uid, req->uid);
+    if (r < 0) fail(req, r, STEP_SETUID);
+  }
+
+  /* 5. working directory, entered as the user the program runs as. */
+  if (req->cwd) {
+    r = sys1(SYS_chdir, req->cwd);
+    if (r < 0) fail(req, r, STEP_CHDIR);
   }
 
   /* 5b. confinement, in this order: no_new_privs (Landlock and an unprivileged seccomp filter

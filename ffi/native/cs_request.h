@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define CS_ABI_VERSION 5
+#define CS_ABI_VERSION 6
 
 /* ---- the request ------------------------------------------------------------------------ */
 
@@ -48,8 +48,17 @@ struct cs_request {
   int32_t seccomp_count;         /* 148: instructions in seccomp_filter, 0 = none */
   const void *seccomp_filter;    /* 152: struct sock_filter[], installed just before execve */
   int32_t controlling_tty;       /* 160: make fd 0 (a pty slave) the session's terminal */
-  int32_t pad;                   /* 164 */
-};                               /* 168 bytes */
+  int32_t set_ids;               /* 164: enum cs_set_ids bits: which ids the child takes */
+  uint32_t uid;                  /* 168: with CS_SET_UID */
+  uint32_t gid;                  /* 172: with CS_SET_GID */
+};                               /* 176 bytes */
+
+/* Which identities the child takes before exec (the request's set_ids bits). */
+enum cs_set_ids {
+  CS_DROP_GROUPS = 1, /* setgroups(0): a root parent's supplementary groups are not passed on */
+  CS_SET_GID = 2,     /* setresgid(gid, gid, gid) */
+  CS_SET_UID = 4,     /* setresuid(uid, uid, uid), last: after it, nothing else may change */
+};
 
 /* What the child closes above fd 2 (CLOSE_ABOVE2 in ffi/abi/helper_request.ts). */
 enum cs_close_above2 {
@@ -78,6 +87,9 @@ enum cs_step {
   STEP_LANDLOCK = 16,
   STEP_SECCOMP = 17,
   STEP_CONTROLLING_TTY = 18,
+  STEP_SETGROUPS = 19,
+  STEP_SETGID = 20,
+  STEP_SETUID = 21,
 };
 
 long coreshift_spawn(struct cs_request *req);

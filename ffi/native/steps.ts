@@ -24,6 +24,9 @@ export const CHILD_STEPS: Readonly<Record<number, string>> = {
   16: "child landlock_restrict_self",
   17: "child install seccomp filter",
   18: "child set controlling terminal",
+  19: "child setgroups",
+  20: "child setresgid",
+  21: "child setresuid",
 };
 
 /** A hint for the common failures, keyed `step:ERRNO`. */
@@ -37,6 +40,9 @@ export const CHILD_STEP_HINTS: Readonly<Record<string, string>> = {
   "12:EACCES": "the program is not executable, is a directory, or is on a noexec mount",
   "12:ENOEXEC": "the file is not a binary this kernel can run; add a #! line",
   "13:EBADF": "an fd given in extraFds is not open",
+  "19:EPERM": "only root (CAP_SETGID) may drop supplementary groups",
+  "20:EPERM": "only root (CAP_SETGID) may take another group id",
+  "21:EPERM": "only root (CAP_SETUID) may take another user id",
   "1:EBADF": "the fd given for stdin is not open",
   "2:EBADF": "the fd given for stdout is not open",
   "3:EBADF": "the fd given for stderr is not open",

@@ -7,7 +7,7 @@ import { syscallAllowed } from "../syscall_gate.ts";
 import { cString, cStringArray } from "../cstrings.ts";
 import { CoreError, errnoName, sysError } from "../errors.ts";
 import { cloexecPipe, closeFd, devNullFd, dupCloexec } from "../fds.ts";
-import { CLOSE_ABOVE2 } from "../abi/helper_request.ts";
+import { CLOSE_ABOVE2, SET_IDS } from "../abi/helper_request.ts";
 import { type Libc, libc } from "../libc.ts";
 import { nativeHelper } from "../native/loader.ts";
 import { HelperRequest } from "../native/request.ts";
@@ -15,7 +15,7 @@ import { acquireStack, releaseStack, type VforkStack, vforkStack } from "../nati
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
 import type { Platform } from "../platform.ts";
 import { reap } from "../process_control.ts";
-import type { LaunchPlan } from "./plan.ts";
+import { dropsGroups, type LaunchPlan } from "./plan.ts";
 import type { ChildEnd } from "./stdio.ts";
 import type { ValidFdPolicy } from "./validate.ts";
 
@@ -100,6 +100,16 @@ function buildRequest(
   }
   if (plan.confine?.noNewPrivs) req.i32("noNewPrivs", 1);
   if (plan.pty) req.i32("controllingTty", 1);
+  if (plan.uid !== null || plan.gid !== null) {
+    const dropGroups = plan.uid !== null && dropsGroups();
+    req.i32(
+      "setIds",
+      (dropGroups ? SET_IDS.dropGroups : 0) | (plan.gid !== null ? SET_IDS.gid : 0) |
+        (plan.uid !== null ? SET_IDS.uid : 0),
+    );
+    if (plan.uid !== null) req.i32("uid", plan.uid);
+    if (plan.gid !== null) req.i32("gid", plan.gid);
+  }
   if (landlockFd > 2) req.i32("landlockFd", landlockFd);
   if (plan.seccompFilter) {
     req.pointer("seccompFilter", Deno.UnsafePointer.of(plan.seccompFilter))

@@ -139,6 +139,16 @@ export interface SpawnOptions {
    */
   dieWithParent?: boolean;
   /**
+   * The child's user id, set in the child before exec (`setresuid`; a root parent's
+   * supplementary groups are dropped first, as Rust's std does). fork and vfork only.
+   */
+  uid?: number;
+  /**
+   * The child's group id, set in the child before exec (`setresgid`). fork and vfork only;
+   * refused on Android from API 28, whose app seccomp filter kills on `setresgid`.
+   */
+  gid?: number;
+  /**
    * Run the child in a new pseudo-terminal of `columns` × `rows`: a new session whose
    * controlling terminal is the pty's slave on 0, 1 and 2, so `isatty()` is true and line
    * discipline applies (`\x03` is SIGINT to its foreground group). Its output (stdout and
@@ -251,6 +261,8 @@ export const OPTION_KEYS: ReadonlySet<string> = new Set<keyof SpawnOptions>([
   "signal",
   "extraFds",
   "dieWithParent",
+  "uid",
+  "gid",
   "confine",
   "pty",
   "termuxPrefix",

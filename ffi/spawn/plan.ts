@@ -23,7 +23,8 @@ import type { ValidConfine } from "../confine/confine_options.ts";
 import { createRuleset, landlockAbi } from "../confine/landlock.ts";
 import { buildSeccompFilter, type SeccompRules } from "../confine/seccomp_filter.ts";
 import { hasElfInterpreter } from "./elf_interpreter.ts";
-import { hostPlatform } from "../platform.ts";
+import { hostPlatform, type Platform } from "../platform.ts";
+import { type GatedSyscall, syscallAllowed } from "../syscall_gate.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
 export interface SpawnPlan extends ValidOptions {
@@ -62,6 +63,8 @@ export type LaunchPlan = Pick<
   | "dieWithParent"
   | "confine"
   | "seccompFilter"
+  | "uid"
+  | "gid"
   | "pty"
 >;
 
@@ -115,6 +118,7 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
   const path = resolveProgram(program, valid.cwd, searchPath, viaPosixSpawn);
   const argv = [valid.argv0, ...valid.args];
   const exec = termux ? termuxExecTarget(path, argv, termux) : null;
+  if (!viaPosixSpawn) assertIdsAllowed(valid, hostPlatform());
   const { confine, notApplied } = applicableConfine(valid.confine);
   if (confine?.seccomp) assertLoaderCanRun(confine.seccomp, exec?.path ?? path);
   return {
@@ -129,6 +133,33 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
     argv: cStringArray(exec?.argv ?? argv),
     envp: buildEnv(valid),
   };
+}
+
+/**
+ * Android's app filter kills on `setresgid` and `setgroups` from API 28 (SIGSYS, no errno):
+ * asking for them there is a typed refusal before any child exists.
+ */
+export function assertIdsAllowed(
+  valid: Pick<ValidOptions, "uid" | "gid">,
+  platform: Platform,
+): void {
+  const needs: GatedSyscall[] = [];
+  if (valid.gid !== null) needs.push("setresgid");
+  if (valid.uid !== null && dropsGroups()) needs.push("setgroups");
+  const refused = needs.find((name) => !syscallAllowed(name, platform));
+  if (refused) {
+    throw new CoreError(
+      "UnsupportedPlatform",
+      "validate ids",
+      `${refused} is not allowed here (Android's app seccomp filter kills on it from API 28); ` +
+        (refused === "setresgid" ? "drop gid" : "run coreshift as another user than root"),
+    );
+  }
+}
+
+/** Whether the child drops supplementary groups with its uid: a root parent's are not passed on. */
+export function dropsGroups(): boolean {
+  return libc().symbols.geteuid() === 0;
 }
 
 /**
@@ -236,6 +267,9 @@ export function assertPosixSpawnSupports(valid: ValidOptions, caps: PosixSpawnCa
     throw refuse(
       "dieWithParent needs code in the child (PR_SET_PDEATHSIG), which posix_spawn cannot run",
     );
+  }
+  if (valid.uid !== null || valid.gid !== null) {
+    throw refuse("uid and gid need code in the child (setresuid), which posix_spawn cannot run");
   }
   if (valid.pgroup === "isolated" && !caps.setsid) {
     throw refuse(`pgroup "isolated" needs POSIX_SPAWN_SETSID (glibc 2.26+, Android API 28+)`);

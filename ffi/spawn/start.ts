@@ -105,6 +105,7 @@ export function abandon(started: Started): void {
 /** Options → plan: validated, backend chosen, program resolved; nothing is opened yet. */
 export function planFor(options: SpawnOptions, mode: RunMode): SpawnPlan {
   const valid = validateOptions(options, mode);
-  const needsChildCode = valid.confine !== null || valid.dieWithParent;
+  const needsChildCode = valid.confine !== null || valid.dieWithParent || valid.uid !== null ||
+    valid.gid !== null;
   return planSpawn(valid, chooseBackend(valid.backend, needsChildCode), hostPosixSpawnCaps());
 }

@@ -51,6 +51,9 @@ export interface ValidOptions {
   readonly maxOutput: number;
   readonly timeoutMs: number | null;
   readonly killGraceMs: number;
+  /** The child's user and group ids, or null to keep ours. */
+  readonly uid: number | null;
+  readonly gid: number | null;
   /** The first signal of a graceful stop, by name. */
   readonly killSignal: string;
   readonly cancel: CancelPolicy;
@@ -125,6 +128,8 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     fdPolicy: validateFdPolicy(options.fdPolicy),
     extraFds: validateExtraFds(options.extraFds),
     dieWithParent: bool(options.dieWithParent, "dieWithParent", false),
+    uid: validateId(options.uid, "uid"),
+    gid: validateId(options.gid, "gid"),
     confine: validateConfine(options.confine, hostPlatform().arch),
     pty: validatePty(options),
     maxOutput: byteCap(options.maxOutput, "maxOutput", DEFAULTS.maxOutput),
@@ -465,6 +470,15 @@ function byteCap(value: unknown, name: string, fallback: number): number {
 }
 
 /** A timeout in ms; 0 and Infinity mean none, as in Node's child_process and execa. */
+/** A user or group id: 0 to 2^32 − 2 (all ones means "unchanged" to the kernel). */
+function validateId(value: unknown, name: string): number | null {
+  if (value === undefined) return null;
+  if (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 0xffffffff) {
+    return value as number;
+  }
+  throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "give an id from 0 to 2^32 - 2");
+}
+
 /** A signal by name or number → its name; undefined → the default first signal. */
 function validateKillSignal(value: unknown): string {
   if (value === undefined) return DEFAULTS.killSignal;

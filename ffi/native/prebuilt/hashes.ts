@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  x86_64: "58b47d58c4c3deaef5a48ee41416eefcd4a9e20239e5a270dc11f2255ca1b1da",
-  aarch64: "7ce0ecf82a875e472d69bcd2214ae0d7e2523a0fc7755253cad91ca193ab0562",
+  x86_64: "2f4b62a1af60a0cdf0d7db6d98bbf6d11536be048c30aaf5372140d5e685ac04",
+  aarch64: "0720db7ef4badfdb263c15b49daab614b5ff93ca89b0591c694ce500e9e2754c",
 };
