@@ -19,8 +19,8 @@ import { childGroup } from "../spawn/options.ts";
 import type { Started } from "../spawn/start.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
-import { reapNow } from "./exit_watcher.ts";
-import { settled } from "./fd_poller.ts";
+import { exitRefsChanged, reapNow } from "./exit_watcher.ts";
+import { refsChanged, type RefScope, settled } from "./fd_poller.ts";
 import { PipeReader, PipeWriter } from "./pipes.ts";
 import { collect, pipeReadable, pipeWritable } from "./streams.ts";
 
@@ -71,6 +71,8 @@ export class Child implements AsyncDisposable {
   #output: Promise<Output> | null = null;
 
   readonly #isPipeline: boolean;
+  /** Whether this child's waits keep Deno's event loop alive (`ref`/`unref`). */
+  readonly #scope: RefScope;
   /** A copy of the pty master, for `resize` (the reader closes its own at EOF); or -1. */
   #ptyMaster = -1;
 
@@ -78,8 +80,14 @@ export class Child implements AsyncDisposable {
    * Use `spawn()`; this wires up a child that {@linkcode startChild} already started. `exit`
    * settles once it is reaped (for a pipeline, once every stage is: `isPipeline`).
    */
-  constructor(started: Started, exit: Promise<Reaped>, isPipeline = false) {
+  constructor(
+    started: Started,
+    exit: Promise<Reaped>,
+    isPipeline = false,
+    scope: RefScope = { ref: true },
+  ) {
     this.#isPipeline = isPipeline;
+    this.#scope = scope;
     const { pid, plan, stdio } = started;
     this.pid = pid;
     this.#plan = plan;
@@ -100,7 +108,7 @@ export class Child implements AsyncDisposable {
       if (stdio.stdin >= 0) {
         const fd = stdio.stdin;
         const endOfInput = plan.pty ? (last: number | null) => ptyEndOfInput(fd, last) : null;
-        this.#writer = new PipeWriter(fd, "write child stdin", endOfInput);
+        this.#writer = new PipeWriter(fd, "write child stdin", endOfInput, scope);
         stdio.stdin = -1;
         if (plan.stdin === "piped") this.stdin = pipeWritable(this.#writer);
         else this.#feed(this.#writer, plan.stdin as Uint8Array);
@@ -109,7 +117,7 @@ export class Child implements AsyncDisposable {
         const fd = stdio[stream];
         if (fd < 0) continue;
         if (plan[stream] === "piped") {
-          const { stream: readable, reader } = pipeReadable(fd, `read child ${stream}`);
+          const { stream: readable, reader } = pipeReadable(fd, `read child ${stream}`, scope);
           this[stream] = readable;
           this.#readers[stream] = reader;
         } else {
@@ -123,6 +131,7 @@ export class Child implements AsyncDisposable {
         this.#cancelTimeout = afterDelay(
           this.#startedAt + plan.timeoutMs - performance.now(),
           () => this.#sup.timeout(),
+          scope,
         );
       }
     } catch (e) {
@@ -235,6 +244,33 @@ export class Child implements AsyncDisposable {
     return true;
   }
 
+  /**
+   * Lets Deno exit while this child runs: its exit, its timers and pending reads of its
+   * streams no longer keep the event loop alive. {@linkcode Child.ref} undoes it.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "@coreshift/core";
+   * const daemon = spawn({ program: "sleep", args: ["60"], stdout: "null", pgroup: "isolated" });
+   * daemon.unref(); // the program can end before it
+   * ```
+   */
+  unref(): void {
+    this.#setRef(false);
+  }
+
+  /** Makes the child keep Deno's event loop alive again (the default). */
+  ref(): void {
+    this.#setRef(true);
+  }
+
+  #setRef(ref: boolean): void {
+    if (this.#scope.ref === ref) return;
+    this.#scope.ref = ref;
+    refsChanged();
+    exitRefsChanged();
+  }
+
   /** Stops the child (its group, if it leads one) with SIGSTOP. */
   pause(): boolean {
     this.#sup.paused = true;
@@ -267,7 +303,7 @@ export class Child implements AsyncDisposable {
         else if (this.#reaped === null) sendSignal(this.pid, n, false);
       },
       armGrace: (ms) => {
-        this.#cancelGrace = afterDelay(ms, () => this.#sup.graceOver());
+        this.#cancelGrace = afterDelay(ms, () => this.#sup.graceOver(), this.#scope);
       },
       closeStdout: () => this.#readers.stdout?.close(),
       cutPipes: () => {
@@ -285,23 +321,28 @@ export class Child implements AsyncDisposable {
   #captureReader(stream: OutputStream, fd: number): PipeReader {
     const capture = this.#captures[stream]!;
     const earlyExit = stream === "stdout" ? this.#plan.earlyExit : null;
-    return new PipeReader(fd, {
-      target: (want) => capture.target(want),
-      data: (chunk) => {
-        const kept = capture.add(chunk);
-        if (this.#budget.overflowed) this.#sup.overflowed();
-        if (!earlyExit || this.#sup.callbackError || this.#sup.earlyExited) return;
-        let enough: boolean;
-        try {
-          // The callback may keep what it is given: never the reader's lent buffer.
-          enough = earlyExit(kept ?? chunk.slice());
-        } catch (e) {
-          return this.#sup.callbackFailed(e);
-        }
-        if (enough) this.#sup.earlyExit();
+    return new PipeReader(
+      fd,
+      {
+        target: (want) => capture.target(want),
+        data: (chunk) => {
+          const kept = capture.add(chunk);
+          if (this.#budget.overflowed) this.#sup.overflowed();
+          if (!earlyExit || this.#sup.callbackError || this.#sup.earlyExited) return;
+          let enough: boolean;
+          try {
+            // The callback may keep what it is given: never the reader's lent buffer.
+            enough = earlyExit(kept ?? chunk.slice());
+          } catch (e) {
+            return this.#sup.callbackFailed(e);
+          }
+          if (enough) this.#sup.earlyExit();
+        },
+        end: () => this.#maybeFinish(),
       },
-      end: () => this.#maybeFinish(),
-    }, `read child ${stream}`);
+      `read child ${stream}`,
+      this.#scope,
+    );
   }
 
   async #feed(writer: PipeWriter, bytes: Uint8Array): Promise<void> {

@@ -6,13 +6,20 @@
  * @module
  */
 import { MAX_TIMER_MS, TimerFd } from "../timer_fd.ts";
-import { unwatch, watch } from "./fd_poller.ts";
+import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";
 
 /** Cancels a deadline that has not fired; does nothing after it fired or was cancelled. */
 export type CancelDeadline = () => void;
 
-/** Calls `fire` once, `delayMs` from now, unless cancelled first. */
-export function afterDelay(delayMs: number, fire: () => void): CancelDeadline {
+/**
+ * Calls `fire` once, `delayMs` from now, unless cancelled first. It keeps Deno's event loop
+ * alive while `scope` is ref'd.
+ */
+export function afterDelay(
+  delayMs: number,
+  fire: () => void,
+  scope: RefScope = ALWAYS_REF,
+): CancelDeadline {
   const timer = TimerFd.open();
   if (!timer) return afterDelayByTimeout(delayMs, fire);
   let pending = true;
@@ -27,7 +34,7 @@ export function afterDelay(delayMs: number, fire: () => void): CancelDeadline {
     if (!pending || !timer.expired()) return;
     cancel();
     fire();
-  });
+  }, scope);
   return cancel;
 }
 

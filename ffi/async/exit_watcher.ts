@@ -18,11 +18,13 @@
 import { cloexecPipe, closeFd } from "../fds.ts";
 import { hostPlatform } from "../platform.ts";
 import { openPidfd, reap, type Reaped } from "../process_control.ts";
-import { unwatch, watch } from "./fd_poller.ts";
+import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";
 
 type Settle = { resolve: (reaped: Reaped) => void; reject: (error: unknown) => void };
 
 const waitingOnSignal = new Map<number, Settle>();
+/** The ref scope of each pid waiting on SIGCHLD: the parked timer is ref'd while one is. */
+const signalScopes = new Map<number, RefScope>();
 const pidfdWatches = new Map<
   number,
   { readonly pidfd: number; readonly token: number; readonly settle: Settle }
@@ -35,6 +37,21 @@ const PARK_MS = 2 ** 31 - 1;
 
 function park(): void {
   keepAlive = setTimeout(park, PARK_MS);
+  exitRefsChanged();
+}
+
+/** A ref scope changed: the SIGCHLD path's parked timer keeps Deno alive only for ref'd pids. */
+export function exitRefsChanged(): void {
+  if (keepAlive === undefined) return;
+  let ref = false;
+  for (const pid of waitingOnSignal.keys()) ref ||= signalScopes.get(pid)?.ref ?? true;
+  if (ref) Deno.refTimer(keepAlive);
+  else Deno.unrefTimer(keepAlive);
+}
+
+function forgetSignalWait(pid: number): boolean {
+  signalScopes.delete(pid);
+  return waitingOnSignal.delete(pid);
 }
 
 /** `wait4(pid, WNOHANG)`: true once the child is reaped and its promise settled. */
@@ -52,7 +69,7 @@ function tryReap(pid: number, settle: Settle): boolean {
 
 function onSigchld(): void {
   for (const [pid, settle] of waitingOnSignal) {
-    if (tryReap(pid, settle)) waitingOnSignal.delete(pid);
+    if (tryReap(pid, settle)) forgetSignalWait(pid);
   }
   updateListener();
 }
@@ -71,13 +88,13 @@ function updateListener(): void {
   listening = wanted;
 }
 
-function watchWithPidfd(pid: number, pidfd: number, settle: Settle): void {
+function watchWithPidfd(pid: number, pidfd: number, settle: Settle, scope: RefScope): void {
   const token = watch(pidfd, "read", () => {
     if (!tryReap(pid, settle)) return;
     pidfdWatches.delete(pid);
     unwatch(pidfd, token, true);
     closeFd(pidfd);
-  });
+  }, scope);
   pidfdWatches.set(pid, { pidfd, token, settle });
 }
 
@@ -91,29 +108,33 @@ function assertFdsForListener(): void {
   closeFd(w);
 }
 
-function watchWithSignal(pid: number, settle: Settle): void {
+function watchWithSignal(pid: number, settle: Settle, scope: RefScope): void {
   waitingOnSignal.set(pid, settle);
+  signalScopes.set(pid, scope);
   try {
     updateListener();
   } catch (e) {
-    waitingOnSignal.delete(pid);
+    forgetSignalWait(pid);
     throw e;
   }
   if (tryReap(pid, settle)) { // it may have exited before the listener was there
-    waitingOnSignal.delete(pid);
+    forgetSignalWait(pid);
     updateListener();
   }
 }
 
-/** Watches our child `pid` (started, not yet reaped) and returns a promise of its reaping. */
-export function watchExit(pid: number): Promise<Reaped> {
+/**
+ * Watches our child `pid` (started, not yet reaped) and returns a promise of its reaping; the
+ * wait keeps Deno's event loop alive while `scope` is ref'd.
+ */
+export function watchExit(pid: number, scope: RefScope = ALWAYS_REF): Promise<Reaped> {
   let settle!: Settle;
   const exit = new Promise<Reaped>((resolve, reject) => settle = { resolve, reject });
   const pidfd = sigchldOnly ? -1 : openPidfd(pid, hostPlatform());
-  if (pidfd < 0) watchWithSignal(pid, settle);
+  if (pidfd < 0) watchWithSignal(pid, settle, scope);
   else {
     try {
-      watchWithPidfd(pid, pidfd, settle);
+      watchWithPidfd(pid, pidfd, settle, scope);
     } catch (e) {
       closeFd(pidfd);
       throw e;
@@ -127,7 +148,7 @@ export function watchExit(pid: number): Promise<Reaped> {
  * caller reaps it itself. Its promise never settles.
  */
 export function unwatchExit(pid: number): void {
-  if (waitingOnSignal.delete(pid)) return updateListener();
+  if (forgetSignalWait(pid)) return updateListener();
   const pidfdWatch = pidfdWatches.get(pid);
   if (!pidfdWatch) return;
   pidfdWatches.delete(pid);

@@ -9,6 +9,10 @@
  * The epoll set and its doorbell pipe exist only while some fd is watched: when the last one
  * goes, the doorbell wakes the parked wait, the loop ends and both fds are closed, so an idle
  * program holds none of the poller's fds and no pending op.
+ *
+ * A parked wait keeps Deno's event loop alive. Watches belong to a {@linkcode RefScope}; when
+ * every scope left is unref'd (`ChildProcess.unref()`), the wait is not parked: the set is
+ * polled from an unref'd timer instead, so those children no longer keep the program alive.
  * @module
  */
 import { cloexecPipe, closeFd, setNonblocking } from "../fds.ts";
@@ -18,12 +22,26 @@ import { Epoll, type ReadyEvent } from "../reactor.ts";
 /** Called on the JS thread when a watched fd is ready. */
 export type ReadyHandler = (event: ReadyEvent) => void;
 
+/** Whether the watches of one owner (a child) keep Deno's event loop alive. */
+export interface RefScope {
+  ref: boolean;
+}
+
+/** The scope of watches nobody unrefs. */
+export const ALWAYS_REF: RefScope = Object.freeze({ ref: true }) as RefScope;
+
+/** How often unref'd watches are polled when nothing ref'd is left to park a wait for. */
+const UNREF_POLL_MS = 10;
+
 const DOORBELL = 0;
 
 let epoll: Epoll | null = null;
 let doorbell: [number, number] = [-1, -1];
 let rung = false;
 const handlers = new Map<number, ReadyHandler>();
+const scopes = new Map<number, RefScope>();
+/** Ends the unref'd poll's sleep early, when something ref'd arrives. */
+let wakePoll: (() => void) | null = null;
 let nextToken = DOORBELL + 1;
 let loop: Promise<void> | null = null;
 
@@ -31,7 +49,12 @@ let loop: Promise<void> | null = null;
  * Watches `fd` for reading or writing; `handler` runs each time it is ready (level-triggered)
  * until {@linkcode unwatch}. Returns the token to unwatch with.
  */
-export function watch(fd: number, interest: "read" | "write", handler: ReadyHandler): number {
+export function watch(
+  fd: number,
+  interest: "read" | "write",
+  handler: ReadyHandler,
+  scope: RefScope = ALWAYS_REF,
+): number {
   if (!epoll) open();
   const token = nextToken++;
   try {
@@ -41,6 +64,8 @@ export function watch(fd: number, interest: "read" | "write", handler: ReadyHand
     throw e;
   }
   handlers.set(token, handler);
+  scopes.set(token, scope);
+  if (scope.ref) wakePoll?.();
   loop ??= run(); // a loop about to end sees the new handler before it checks again
   return token;
 }
@@ -53,8 +78,23 @@ export function watch(fd: number, interest: "read" | "write", handler: ReadyHand
  */
 export function unwatch(fd: number, token: number, closing = false): void {
   if (!handlers.delete(token)) return;
+  scopes.delete(token);
   if (!closing) epoll!.remove(fd);
-  if (handlers.size === 0) ring();
+  if (!anyRef()) ring();
+}
+
+/**
+ * A scope's `ref` changed: a parked wait that no longer has a ref'd watch is woken (to poll
+ * instead), an unref'd poll that has one again parks at once.
+ */
+export function refsChanged(): void {
+  if (anyRef()) wakePoll?.();
+  else if (loop) ring();
+}
+
+function anyRef(): boolean {
+  for (const scope of scopes.values()) if (scope.ref) return true;
+  return false;
 }
 
 /**
@@ -89,7 +129,7 @@ function ring(): void {
 
 async function run(): Promise<void> {
   while (handlers.size > 0) {
-    const events = await epoll!.waitOnThread() ?? retryHere();
+    const events = anyRef() ? await epoll!.waitOnThread() ?? retryHere() : await pollUnref();
     for (const event of events) {
       if (event.token === DOORBELL) drainDoorbell();
       else dispatch(event);
@@ -97,6 +137,20 @@ async function run(): Promise<void> {
   }
   loop = null;
   close();
+}
+
+/** Sleeps on an unref'd timer (woken early by a ref'd watch), then polls the set. */
+async function pollUnref(): Promise<ReadyEvent[]> {
+  await new Promise<void>((resolve) => {
+    const id = setTimeout(() => resolve(), UNREF_POLL_MS);
+    Deno.unrefTimer(id);
+    wakePoll = () => {
+      clearTimeout(id);
+      resolve();
+    };
+  });
+  wakePoll = null;
+  return retryHere();
 }
 
 /**

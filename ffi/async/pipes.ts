@@ -7,7 +7,7 @@ import { type CoreError, sysError } from "../errors.ts";
 import { CHUNK, PipeReadSize, scratchOf } from "../drain.ts";
 import { closeFd, readSome, writeSome } from "../fds.ts";
 import { libc } from "../libc.ts";
-import { unwatch, watch } from "./fd_poller.ts";
+import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";
 
 /** What a {@linkcode PipeReader} reports. `end` comes exactly once, after the last `data`. */
 export interface PipeReaderEvents {
@@ -33,12 +33,14 @@ export class PipeReader {
   readonly #op: string;
   #token = -1;
   readonly #readSize = new PipeReadSize();
+  readonly #scope: RefScope;
 
-  /** Takes ownership of non-blocking `fd` and starts reading it. */
-  constructor(fd: number, events: PipeReaderEvents, op: string) {
+  /** Takes ownership of non-blocking `fd` and starts reading it (alive while `scope` is ref'd). */
+  constructor(fd: number, events: PipeReaderEvents, op: string, scope: RefScope = ALWAYS_REF) {
     this.#fd = fd;
     this.#events = events;
     this.#op = op;
+    this.#scope = scope;
     this.resume();
   }
 
@@ -57,7 +59,7 @@ export class PipeReader {
   /** Reads again after {@linkcode pause}. */
   resume(): void {
     if (this.#fd >= 0 && this.#token < 0) {
-      this.#token = watch(this.#fd, "read", () => this.#readAvailable());
+      this.#token = watch(this.#fd, "read", () => this.#readAvailable(), this.#scope);
     }
   }
 
@@ -129,16 +131,19 @@ export class PipeWriter {
   #ending: (() => void) | null = null;
   readonly #endOfInput: ((lastByte: number | null) => Uint8Array) | null;
   #lastByte: number | null = null;
+  readonly #scope: RefScope;
 
-  /** Takes ownership of non-blocking `fd`. */
+  /** Takes ownership of non-blocking `fd` (a pending write keeps Deno alive while `scope` is ref'd). */
   constructor(
     fd: number,
     op: string,
     endOfInput: ((lastByte: number | null) => Uint8Array) | null = null,
+    scope: RefScope = ALWAYS_REF,
   ) {
     this.#fd = fd;
     this.#op = op;
     this.#endOfInput = endOfInput;
+    this.#scope = scope;
   }
 
   /** Whether the pipe has not been closed yet. */
@@ -191,7 +196,9 @@ export class PipeWriter {
         return this.close(e as CoreError);
       }
       if (n === "again") {
-        if (this.#token < 0) this.#token = watch(this.#fd, "write", () => this.#flush());
+        if (this.#token < 0) {
+          this.#token = watch(this.#fd, "write", () => this.#flush(), this.#scope);
+        }
         return;
       }
       if (n === "closed") { // the child closed its stdin

@@ -9,6 +9,7 @@ import type { SpawnOptions } from "../spawn/options.ts";
 import { abandon, startChild, startChildOnThread, type Started } from "../spawn/start.ts";
 import { Child } from "./child.ts";
 import { unwatchExit, watchExit } from "./exit_watcher.ts";
+import type { RefScope } from "./fd_poller.ts";
 
 /**
  * Starts a child on Deno's event loop. Every `runSync` option works with the same meaning;
@@ -102,9 +103,10 @@ export function refuseAborted(options: SpawnOptions): void {
  */
 export function adopt(started: Started, others: readonly number[] = []): Child {
   const watched: number[] = [];
+  const scope: RefScope = { ref: true }; // the child's: `unref()` clears it for every watch
   try {
     const exits = [...others, started.pid].map((pid) => {
-      const exit = watchExit(pid);
+      const exit = watchExit(pid, scope);
       watched.push(pid);
       return exit;
     });
@@ -112,7 +114,7 @@ export function adopt(started: Started, others: readonly number[] = []): Child {
       ...all.at(-1)!,
       stages: all.map((r) => r.status),
     }));
-    return new Child(started, exit, others.length > 0);
+    return new Child(started, exit, others.length > 0, scope);
   } catch (e) {
     watched.forEach(unwatchExit);
     if (others.length > 0) {

@@ -5,7 +5,7 @@
  */
 import { concatBytes } from "../bytes.ts";
 import { invalidArgument } from "../errors.ts";
-import { settled as pollerSettled } from "./fd_poller.ts";
+import { ALWAYS_REF, type RefScope, settled as pollerSettled } from "./fd_poller.ts";
 import { PipeReader, type PipeWriter } from "./pipes.ts";
 
 /** Bytes a stdout/stderr stream queues before it stops reading the pipe. */
@@ -15,6 +15,7 @@ export const STREAM_HIGH_WATER_MARK = 64 * 1024;
 export function pipeReadable(
   fd: number,
   op: string,
+  scope: RefScope = ALWAYS_REF,
 ): { stream: ReadableStream<Uint8Array>; reader: PipeReader } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let settled = false; // closed, errored or cancelled: the controller takes nothing more
@@ -28,19 +29,24 @@ export function pipeReadable(
       reader.close();
     },
   }, new ByteLengthQueuingStrategy({ highWaterMark: STREAM_HIGH_WATER_MARK }));
-  const reader: PipeReader = new PipeReader(fd, {
-    data(chunk) {
-      if (settled) return;
-      controller.enqueue(chunk.slice()); // lent by the reader: the stream keeps its own
-      if ((controller.desiredSize ?? 0) <= 0) reader.pause();
+  const reader: PipeReader = new PipeReader(
+    fd,
+    {
+      data(chunk) {
+        if (settled) return;
+        controller.enqueue(chunk.slice()); // lent by the reader: the stream keeps its own
+        if ((controller.desiredSize ?? 0) <= 0) reader.pause();
+      },
+      end(error) {
+        if (settled) return;
+        settled = true;
+        // Close the stream only once the poller is idle, so a reader at EOF leaves no op behind.
+        pollerSettled().then(() => error ? controller.error(error) : controller.close());
+      },
     },
-    end(error) {
-      if (settled) return;
-      settled = true;
-      // Close the stream only once the poller is idle, so a reader at EOF leaves no op behind.
-      pollerSettled().then(() => error ? controller.error(error) : controller.close());
-    },
-  }, op);
+    op,
+    scope,
+  );
   return { stream, reader };
 }
 
