@@ -26,6 +26,10 @@ export { spawn, spawnOffThread } from "./ffi/async/spawn.ts";
 export { pipeline } from "./ffi/async/pipeline.ts";
 export { pipelineSync } from "./ffi/spawn/pipeline.ts";
 export { Child } from "./ffi/async/child.ts";
+export { Command } from "./ffi/command/command.ts";
+export type { CommandOptions } from "./ffi/command/command_options.ts";
+export type { ChildProcess } from "./ffi/command/child_process.ts";
+export { installCommand } from "./ffi/command/install.ts";
 export { chain, type ChainOptions, type ChainResult } from "./ffi/async/chain.ts";
 export {
   type EntryInfo,
