@@ -4,7 +4,7 @@
  * of them alike. `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
-import { hostPlatform, runSync } from "../mod.ts";
+import { Command, hostPlatform, runSync, spawn } from "../mod.ts";
 import { benchChildren } from "./children.ts";
 import { ffiFloorCases } from "./ffi_floor.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
@@ -48,6 +48,18 @@ export function spawnCases(noop: string, floor: string | null): Case[] {
     {
       name: "coreshift posixSpawn, capture",
       run: (n) => timed(n, () => runSync({ program: noop, backend: "posixSpawn" })),
+    },
+    {
+      name: "coreshift spawn().output(), capture",
+      run: (n) => timedAsync(n, () => spawn({ program: noop, backend: "vfork" }).output()),
+    },
+    {
+      name: "coreshift Command outputSync, piped",
+      run: (n) => timed(n, () => new Command(noop, { backend: "vfork" }).outputSync()),
+    },
+    {
+      name: "coreshift Command output(), piped",
+      run: (n) => timedAsync(n, () => new Command(noop, { backend: "vfork" }).output()),
     },
     {
       name: "Deno.Command outputSync, stdio null",

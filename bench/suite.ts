@@ -94,6 +94,20 @@ export const TARGETS: readonly RatioSpec[] = [
     bestFrom: FFI_FLOOR_CASES.posixSpawn, // spawns without pipes: a bound, not a twin
   },
   {
+    label: "Command outputSync ÷ runSync capture (vfork): the Deno.Command layer's cost",
+    of: "coreshift Command outputSync, piped",
+    to: "coreshift vfork, capture",
+    op: "<=",
+    target: 1.05,
+  },
+  {
+    label: "Command output() ÷ spawn().output() (vfork): the Deno.Command layer's cost",
+    of: "coreshift Command output(), piped",
+    to: "coreshift spawn().output(), capture",
+    op: "<=",
+    target: 1.05,
+  },
+  {
     label: `Deno.Command ÷ spawnOffThread, ${BATCH} concurrent (throughput ×)`,
     of: `Deno.Command output(), ${BATCH} concurrent`,
     to: `coreshift spawnOffThread, ${BATCH} concurrent`,
