@@ -15,7 +15,7 @@ import { acquireStack, releaseStack, type VforkStack, vforkStack } from "../nati
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
 import type { Platform } from "../platform.ts";
 import { reap } from "../process_control.ts";
-import { dropsGroups, type LaunchPlan } from "./plan.ts";
+import type { LaunchPlan } from "./plan.ts";
 import type { ChildEnd } from "./stdio.ts";
 import type { ValidFdPolicy } from "./validate.ts";
 
@@ -101,10 +101,9 @@ function buildRequest(
   if (plan.confine?.noNewPrivs) req.i32("noNewPrivs", 1);
   if (plan.pty) req.i32("controllingTty", 1);
   if (plan.uid !== null || plan.gid !== null) {
-    const dropGroups = plan.uid !== null && dropsGroups();
     req.i32(
       "setIds",
-      (dropGroups ? SET_IDS.dropGroups : 0) | (plan.gid !== null ? SET_IDS.gid : 0) |
+      (plan.dropGroups ? SET_IDS.dropGroups : 0) | (plan.gid !== null ? SET_IDS.gid : 0) |
         (plan.uid !== null ? SET_IDS.uid : 0),
     );
     if (plan.uid !== null) req.i32("uid", plan.uid);

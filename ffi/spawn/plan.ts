@@ -40,6 +40,8 @@ export interface SpawnPlan extends ValidOptions {
   readonly seccompFilter: Uint8Array | null;
   /** Parts of `confine` this kernel cannot apply, skipped under `bestEffort`. */
   readonly notApplied: readonly string[];
+  /** With `uid`: a root parent's supplementary groups are dropped first (`setgroups(0)`). */
+  readonly dropGroups: boolean;
 }
 
 /**
@@ -65,6 +67,7 @@ export type LaunchPlan = Pick<
   | "seccompFilter"
   | "uid"
   | "gid"
+  | "dropGroups"
   | "pty"
 >;
 
@@ -118,7 +121,7 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
   const path = resolveProgram(program, valid.cwd, searchPath, viaPosixSpawn);
   const argv = [valid.argv0, ...valid.args];
   const exec = termux ? termuxExecTarget(path, argv, termux) : null;
-  if (!viaPosixSpawn) assertIdsAllowed(valid, hostPlatform());
+  const dropGroups = viaPosixSpawn ? false : planIdSteps(valid, hostPlatform());
   const { confine, notApplied } = applicableConfine(valid.confine);
   if (confine?.seccomp) assertLoaderCanRun(confine.seccomp, exec?.path ?? path);
   return {
@@ -129,6 +132,7 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
       ? buildSeccompFilter(confine.seccomp, hostPlatform().arch)
       : null,
     backend,
+    dropGroups,
     path: cString(exec?.path ?? path),
     argv: cStringArray(exec?.argv ?? argv),
     envp: buildEnv(valid),
@@ -136,16 +140,19 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
 }
 
 /**
- * Android's app filter kills on `setresgid` and `setgroups` from API 28 (SIGSYS, no errno):
- * asking for them there is a typed refusal before any child exists.
+ * The id steps the child takes: returns whether it drops supplementary groups (with a `uid`,
+ * when this process is root, as Rust's std does). Android's app filter kills on `setresgid`
+ * and `setgroups` from API 28 (SIGSYS, no errno): needing one there is a typed refusal before
+ * any child exists.
  */
-export function assertIdsAllowed(
+export function planIdSteps(
   valid: Pick<ValidOptions, "uid" | "gid">,
   platform: Platform,
-): void {
+): boolean {
+  const dropGroups = valid.uid !== null && libc().symbols.geteuid() === 0;
   const needs: GatedSyscall[] = [];
   if (valid.gid !== null) needs.push("setresgid");
-  if (valid.uid !== null && dropsGroups()) needs.push("setgroups");
+  if (dropGroups) needs.push("setgroups");
   const refused = needs.find((name) => !syscallAllowed(name, platform));
   if (refused) {
     throw new CoreError(
@@ -155,11 +162,7 @@ export function assertIdsAllowed(
         (refused === "setresgid" ? "drop gid" : "run coreshift as another user than root"),
     );
   }
-}
-
-/** Whether the child drops supplementary groups with its uid: a root parent's are not passed on. */
-export function dropsGroups(): boolean {
-  return libc().symbols.geteuid() === 0;
+  return dropGroups;
 }
 
 /**
