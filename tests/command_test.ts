@@ -22,7 +22,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command, type CommandOptions, CoreError, installCommand } from "../mod.ts";
 import type { Backend } from "../ffi/spawn/options.ts";
-import { assertIdsAllowed } from "../ffi/spawn/plan.ts";
+import { planIdSteps } from "../ffi/spawn/plan.ts";
 import { BACKENDS } from "./_backends.ts";
 import { pretendAndroid } from "./_platforms.ts";
 import { EMULATED_VFORK, spawnTest } from "./_harness.ts";
@@ -62,6 +62,16 @@ for (const [name, Cmd, backend] of IMPLEMENTATIONS) {
   // Deno.Command's glibc posix_spawn sees a failed chdir only where vfork shares memory.
   const cwdSkip = !ours && EMULATED_VFORK &&
     "qemu-user: Deno.Command's posix_spawn cannot see the chdir failure (vfork runs as fork)";
+  /** A child that exits 0 only if its stdin starts with "hello"; only stdin piped. */
+  const expectsHello = () =>
+    new Cmd(
+      SH,
+      sh('[ "$(head -c 5)" = hello ]', {
+        stdin: "piped",
+        stdout: "null",
+        stderr: "null",
+      }),
+    ).spawn();
   const t = (title: string, fn: () => void | Promise<void>, skip?: string | false) =>
     spawnTest(`[${name}] ${title}`, fn, skip);
 
@@ -82,14 +92,7 @@ for (const [name, Cmd, backend] of IMPLEMENTATIONS) {
   });
 
   t("stdin piped: the child reads what we write; the other getters throw", async () => {
-    const child = new Cmd(
-      SH,
-      sh('[ "$(head -c 5)" = hello ]', {
-        stdin: "piped",
-        stdout: "null",
-        stderr: "null",
-      }),
-    ).spawn();
+    const child = expectsHello();
     assert.throws(() => child.stdout, TypeError, "Cannot get 'stdout': 'stdout' is not piped");
     assert.throws(() => child.stderr, TypeError, "Cannot get 'stderr': 'stderr' is not piped");
     const writer = child.stdin.getWriter();
@@ -161,14 +164,7 @@ for (const [name, Cmd, backend] of IMPLEMENTATIONS) {
       const path = join(dir, "in.txt");
       Deno.writeTextFileSync(path, "hello");
       using file = Deno.openSync(path);
-      const child = new Cmd(
-        SH,
-        sh('[ "$(head -c 5)" = hello ]', {
-          stdin: "piped",
-          stdout: "null",
-          stderr: "null",
-        }),
-      ).spawn();
+      const child = expectsHello();
       await file.readable.pipeTo(child.stdin, { preventClose: true });
       await child.stdin.close();
       assert.equal((await child.status).code, 0);
@@ -539,7 +535,7 @@ async function resolveOnPath(name: string): Promise<string> {
 Deno.test("gid where Android's app filter kills on setresgid (API 28+) is a typed refusal", () => {
   const refused = (api: number, ids: { uid: number | null; gid: number | null }) => {
     try {
-      assertIdsAllowed(ids, pretendAndroid(api));
+      planIdSteps(ids, pretendAndroid(api));
       return null;
     } catch (e) {
       assert.ok(e instanceof CoreError);

@@ -6,8 +6,7 @@
  */
 import { spawn } from "../async/spawn.ts";
 import { runSync } from "../spawn/run_sync.ts";
-import { commandOutput } from "./child_process.ts";
-import { ChildProcess } from "./child_process.ts";
+import { ChildProcess, commandOutput } from "./child_process.ts";
 import {
   type CommandMode,
   type CommandOptions,
@@ -57,23 +56,7 @@ export class Command {
    * default). Throws at once, as Deno does, when it cannot start.
    */
   output(): Promise<Deno.CommandOutput> {
-    const plan = this.#plan("output");
-    let child;
-    try {
-      child = spawn(plan.spawn);
-    } catch (e) {
-      throw asDenoError(e, this.#program);
-    }
-    const onAbort = () => child.kill("SIGTERM");
-    if (plan.signal?.aborted) onAbort();
-    else plan.signal?.addEventListener("abort", onAbort, { once: true });
-    return (async () => {
-      try {
-        return commandOutput(await child.output(), plan.piped);
-      } finally {
-        plan.signal?.removeEventListener("abort", onAbort);
-      }
-    })();
+    return this.#start("output").output();
   }
 
   /** {@linkcode Command.output}, blocking this thread until the child has exited. */
@@ -88,7 +71,12 @@ export class Command {
 
   /** Starts the command with streams (all three `"inherit"` by default) and returns its handle. */
   spawn(): ChildProcess {
-    const plan = this.#plan("spawn");
+    return this.#start("spawn");
+  }
+
+  /** The child on the event loop; "piped" output is a capture for `output()`, streams else. */
+  #start(mode: CommandMode): ChildProcess {
+    const plan = this.#plan(mode);
     try {
       return new ChildProcess(spawn(plan.spawn), plan.piped, plan.signal);
     } catch (e) {

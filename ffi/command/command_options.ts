@@ -10,6 +10,7 @@ import { directoryErrno } from "../fds.ts";
 import { cString } from "../cstrings.ts";
 import { libc } from "../libc.ts";
 import { OPTION_KEYS, type SpawnOptions } from "../spawn/options.ts";
+import { refuseUnknownKeys } from "../spawn/validate.ts";
 
 /**
  * Deno.CommandOptions, plus coreshift's spawn options (`timeoutMs`, `fdPolicy`, `pgroup`,
@@ -96,15 +97,7 @@ export function toSpawnOptions(
 ): CommandPlan {
   const o = (options ?? {}) as Record<string, unknown>;
   if (typeof o !== "object" || o === null) throw new TypeError("options must be an object");
-  for (const key of Object.keys(o)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw invalidArgument(
-        "Command",
-        `unknown option "${key}"`,
-        "use Deno.CommandOptions' names or coreshift's spawn options",
-      );
-    }
-  }
+  refuseUnknownKeys(o, KNOWN_KEYS, "Command", "pass Deno.CommandOptions");
   const { args, cwd, env, uid, gid, signal, detached, windowsRawArguments: _ignored, ...rest } =
     o as CommandOptions;
   if (args !== undefined && !Array.isArray(args)) throw new TypeError("args must be an array");
