@@ -6,12 +6,12 @@
 /** Joins `chunks` into one plain `Uint8Array` of exactly their total length. */
 export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
   let total = 0;
-  for (const chunk of chunks) total += chunk.length;
+  for (let i = 0; i < chunks.length; i++) total += chunks[i].length;
   const out = new Uint8Array(total);
   let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
+  for (let i = 0; i < chunks.length; i++) {
+    out.set(chunks[i], offset);
+    offset += chunks[i].length;
   }
   return out;
 }

@@ -36,7 +36,7 @@ export interface CStringArray {
 export function cStringArray(items: readonly Uint8Array[]): CStringArray {
   const head = (items.length + 1) * 8;
   let total = head;
-  for (const item of items) total += item.length + 1;
+  for (let i = 0; i < items.length; i++) total += items[i].length + 1;
   // new ArrayBuffer(): the backing store is off-heap and never moves, so raw addresses hold.
   const buffer = new ArrayBuffer(total);
   const block = new Uint8Array(buffer);

@@ -156,7 +156,8 @@ function openLibc(): Libc {
     : ["libc.so.6", "libc.so"];
   let lib: Deno.DynamicLibrary<typeof LIBC_SYMBOLS> | undefined;
   const failures: string[] = [];
-  for (const candidate of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const candidate = candidates[i];
     try {
       lib = Deno.dlopen(candidate, LIBC_SYMBOLS);
       break;

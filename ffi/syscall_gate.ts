@@ -64,7 +64,7 @@ export const SYSCALL_GATES: Readonly<
  */
 export function syscallAllowed(name: GatedSyscall, platform: Platform): boolean {
   const gate = SYSCALL_GATES[name];
-  const [major, minor] = platform.kernel;
+  const major = platform.kernel[0], minor = platform.kernel[1];
   const kernelOk = major > gate.linux[0] || (major === gate.linux[0] && minor >= gate.linux[1]);
   if (!kernelOk) return false;
   if (platform.os === "android" || platform.androidApi !== null) {

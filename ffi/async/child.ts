@@ -17,11 +17,13 @@ import { finishOutput, type Output, runStatus } from "../spawn/output.ts";
 import type { SupervisePlan } from "../spawn/plan.ts";
 import { childGroup } from "../spawn/options.ts";
 import type { Started } from "../spawn/start.ts";
+import type { ChildStdio } from "../spawn/stdio.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "./deadline.ts";
 import { exitRefsChanged, reapNow } from "./exit_watcher.ts";
 import { refsChanged, type RefScope, settled } from "./fd_poller.ts";
 import { PipeReader, PipeWriter } from "./pipes.ts";
+import { all, then } from "./promise_then.ts";
 import { collect, pipeReadable, pipeWritable } from "./streams.ts";
 
 type OutputStream = "stdout" | "stderr";
@@ -113,19 +115,8 @@ export class Child implements AsyncDisposable {
         if (plan.stdin === "piped") this.stdin = pipeWritable(this.#writer);
         else this.#feed(this.#writer, plan.stdin as Uint8Array);
       }
-      for (const stream of ["stdout", "stderr"] as const) {
-        const fd = stdio[stream];
-        if (fd < 0) continue;
-        if (plan[stream] === "piped") {
-          const { stream: readable, reader } = pipeReadable(fd, `read child ${stream}`, scope);
-          this[stream] = readable;
-          this.#readers[stream] = reader;
-        } else {
-          this.#captures[stream] = new Capture(this.#budget);
-          this.#readers[stream] = this.#captureReader(stream, fd);
-        }
-        stdio[stream] = -1; // the pipe reader owns it now
-      }
+      this.stdout = this.#readOutput("stdout", stdio, scope);
+      this.stderr = this.#readOutput("stderr", stdio, scope);
       if (plan.timeoutMs !== null) {
         // From the spawn call, as in runSync: the deadline is startedAt + timeoutMs.
         this.#cancelTimeout = afterDelay(
@@ -141,9 +132,9 @@ export class Child implements AsyncDisposable {
     }
     plan.signal?.addEventListener("abort", this.#onAbort, { once: true });
 
-    this.status = exit.then((reaped) => reaped.status);
-    this.status.catch(() => {}); // a wait4 failure is reported by output() too
-    exit.then((reaped) => this.#onReaped(reaped), () => this.#finish());
+    this.status = then(exit, (reaped) => reaped.status);
+    then(this.status, () => {}, () => {}); // a wait4 failure is reported by output() too
+    then(exit, (reaped) => this.#onReaped(reaped), () => this.#finish());
   }
 
   /**
@@ -318,6 +309,30 @@ export class Child implements AsyncDisposable {
     this.#writer?.close();
   }
 
+  /**
+   * Takes `stdio`'s end of `stream` (if any): a capture, or the readable stream returned for a
+   * `"piped"` one.
+   */
+  #readOutput(
+    stream: OutputStream,
+    stdio: ChildStdio,
+    scope: RefScope,
+  ): ReadableStream<Uint8Array> | null {
+    const fd = stdio[stream];
+    if (fd < 0) return null;
+    let readable = null;
+    if (this.#plan[stream] === "piped") {
+      const piped = pipeReadable(fd, `read child ${stream}`, scope);
+      this.#readers[stream] = piped.reader;
+      readable = piped.stream;
+    } else {
+      this.#captures[stream] = new Capture(this.#budget);
+      this.#readers[stream] = this.#captureReader(stream, fd);
+    }
+    stdio[stream] = -1; // the pipe reader owns it now
+    return readable;
+  }
+
   #captureReader(stream: OutputStream, fd: number): PipeReader {
     const capture = this.#captures[stream]!;
     const earlyExit = stream === "stdout" ? this.#plan.earlyExit : null;
@@ -361,9 +376,8 @@ export class Child implements AsyncDisposable {
     this.#cancelGrace?.();
     this.#sup.reaped();
     // The child's output is usually complete by now: take it without waiting for the poller.
-    for (const stream of ["stdout", "stderr"] as const) {
-      if (this.#captures[stream]) this.#readers[stream]?.readNow();
-    }
+    if (this.#captures.stdout) this.#readers.stdout?.readNow();
+    if (this.#captures.stderr) this.#readers.stderr?.readNow();
     this.#maybeFinish();
   }
 
@@ -389,12 +403,13 @@ export class Child implements AsyncDisposable {
     this.#cancelTimeout?.();
     this.#cancelGrace?.();
     this.#plan.signal?.removeEventListener("abort", this.#onAbort);
-    settled().then(this.#markFinished); // the poller's parked wait must not outlive us
+    then(settled(), this.#markFinished); // the poller's parked wait must not outlive us
   }
 
   async #collectOutput(): Promise<Output> {
     const unread = (s: ReadableStream<Uint8Array> | null) => s && !s.locked ? collect(s) : null;
-    const [stdout, stderr] = await Promise.all([unread(this.stdout), unread(this.stderr)]);
+    const both = await all([unread(this.stdout), unread(this.stderr)]);
+    const stdout = both[0], stderr = both[1];
     const reaped = await this.#exit;
     await this.#finished;
     const empty = new Uint8Array(0);

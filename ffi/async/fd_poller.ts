@@ -130,9 +130,9 @@ function ring(): void {
 async function run(): Promise<void> {
   while (handlers.size > 0) {
     const events = anyRef() ? await epoll!.waitOnThread() ?? retryHere() : await pollUnref();
-    for (const event of events) {
-      if (event.token === DOORBELL) drainDoorbell();
-      else dispatch(event);
+    for (let i = 0; i < events.length; i++) {
+      if (events[i].token === DOORBELL) drainDoorbell();
+      else dispatch(events[i]);
     }
   }
   loop = null;
@@ -193,7 +193,8 @@ function drainDoorbell(): void {
 function close(): void {
   epoll?.close();
   epoll = null;
-  for (const fd of doorbell) if (fd >= 0) closeFd(fd);
+  if (doorbell[0] >= 0) closeFd(doorbell[0]);
+  if (doorbell[1] >= 0) closeFd(doorbell[1]);
   doorbell = [-1, -1];
   rung = false;
 }

@@ -10,6 +10,7 @@ import { abandon, startChild, startChildOnThread, type Started } from "../spawn/
 import { Child } from "./child.ts";
 import { unwatchExit, watchExit } from "./exit_watcher.ts";
 import type { RefScope } from "./fd_poller.ts";
+import { all, then } from "./promise_then.ts";
 
 /**
  * Starts a child on Deno's event loop. Every `runSync` option works with the same meaning;
@@ -105,14 +106,14 @@ export function adopt(started: Started, others: readonly number[] = []): Child {
   const watched: number[] = [];
   const scope: RefScope = { ref: true }; // the child's: `unref()` clears it for every watch
   try {
-    const exits = [...others, started.pid].map((pid) => {
+    const exits = others.concat(started.pid).map((pid) => {
       const exit = watchExit(pid, scope);
       watched.push(pid);
       return exit;
     });
-    const exit = others.length === 0 ? exits[0] : Promise.all(exits).then((all) => ({
-      ...all.at(-1)!,
-      stages: all.map((r) => r.status),
+    const exit = others.length === 0 ? exits[0] : then(all(exits), (reaped) => ({
+      ...reaped.at(-1)!,
+      stages: reaped.map((r) => r.status),
     }));
     return new Child(started, exit, others.length > 0, scope);
   } catch (e) {

@@ -10,7 +10,8 @@ import type { Child } from "../async/child.ts";
 import { signalNumber } from "../exit_status.ts";
 import type { ExitStatus } from "../exit_status.ts";
 import type { Output } from "../spawn/output.ts";
-import { notPiped } from "./deno_errors.ts";
+import { then } from "../async/promise_then.ts";
+import { notCollectable, notPiped } from "./deno_errors.ts";
 
 /** What is piped, as `toSpawnOptions` planned it. */
 interface Piped {
@@ -55,7 +56,8 @@ export class ChildProcess implements AsyncDisposable {
     this.#stdout = child.stdout && withBodyMethods(child.stdout);
     this.#stderr = child.stderr && withBodyMethods(child.stderr);
     this.#signal = signal;
-    this.status = child.status.then(
+    this.status = then(
+      child.status,
       (status) => {
         this.#exited = true;
         signal?.removeEventListener("abort", this.#onAbort);
@@ -90,12 +92,8 @@ export class ChildProcess implements AsyncDisposable {
 
   /** Waits for the exit and returns the status with what the piped streams still held. */
   async output(): Promise<Deno.CommandOutput> {
-    for (const name of ["stdout", "stderr"] as const) {
-      const stream = name === "stdout" ? this.#stdout : this.#stderr;
-      if (stream?.locked) {
-        throw new TypeError(`Can't collect output because ${name} is locked`);
-      }
-    }
+    if (this.#stdout?.locked) throw notCollectable("stdout");
+    if (this.#stderr?.locked) throw notCollectable("stderr");
     const out = await this.#child.output();
     return commandOutput(out, this.#piped);
   }

@@ -105,11 +105,8 @@ export function toSpawnOptions(
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError("signal must be an AbortSignal");
   }
-  for (const [name, id] of [["uid", uid], ["gid", gid]] as const) {
-    if (id !== undefined && !(Number.isInteger(id) && id >= 0 && id <= 0xffffffff)) {
-      throw new TypeError(`${name} must be an integer from 0 to 2^32 - 1`);
-    }
-  }
+  checkId("uid", uid);
+  checkId("gid", gid);
   const dir = cwd === undefined ? undefined : cwd instanceof URL ? pathOfFileUrl(cwd) : cwd;
   if (dir !== undefined) checkCwd(program, dir);
   const fallback = mode === "output"
@@ -165,13 +162,24 @@ function stream(
   );
 }
 
+function checkId(name: "uid" | "gid", id: unknown): void {
+  if (
+    id !== undefined &&
+    !(Number.isInteger(id) && (id as number) >= 0 && (id as number) <= 0xffffffff)
+  ) {
+    throw new TypeError(`${name} must be an integer from 0 to 2^32 - 1`);
+  }
+}
+
 function checkEnv(env: unknown): void {
   if (typeof env !== "object" || env === null || Array.isArray(env)) {
     throw new TypeError("env must be an object of strings");
   }
-  for (const [key, value] of Object.entries(env)) {
+  const keys = Object.keys(env);
+  for (let i = 0; i < keys.length; i++) {
+    const value = (env as Record<string, unknown>)[keys[i]];
     if (typeof value !== "string") {
-      throw new TypeError(`env.${key} must be a string, not ${typeof value}`);
+      throw new TypeError(`env.${keys[i]} must be a string, not ${typeof value}`);
     }
   }
 }

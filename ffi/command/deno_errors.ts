@@ -56,3 +56,8 @@ export function asDenoError(e: unknown, command: string): unknown {
 export function notPiped(name: "stdin" | "stdout" | "stderr"): TypeError {
   return new TypeError(`Cannot get '${name}': '${name}' is not piped`);
 }
+
+/** The TypeError Deno throws from `output()` when a piped stream is already being read. */
+export function notCollectable(name: "stdout" | "stderr"): TypeError {
+  return new TypeError(`Can't collect output because ${name} is locked`);
+}

@@ -170,8 +170,8 @@ class ChildReport {
   /** After the helper returned `pid`: the pid, or the child's failure thrown as a CoreError. */
   read(pid: number): number {
     if (!this.#pipe) {
-      const [errno, step] = [this.#req.readI32("errErrno"), this.#req.readI32("errStep")];
-      return finish(this.#c, pid, errno, step, this.#plan);
+      const errno = this.#req.readI32("errErrno");
+      return finish(this.#c, pid, errno, this.#req.readI32("errStep"), this.#plan);
     }
     closeFd(this.#pipe[1]); // ours must go, or the read below never sees EOF
     try {
@@ -224,7 +224,7 @@ export function helperSpawn(
   const vfork = plan.backend === "vfork";
   const stack = vfork ? (here ? vforkStack() : acquireStack()) : null;
   if (stack) withStack(built.req, stack);
-  const lowest = Math.max(3, ...ends.extra.map(([, target]) => target + 1));
+  const lowest = ends.extra.reduce((low, extra) => Math.max(low, extra[1] + 1), 3);
   const report = new ChildReport(c, built.req, vfork, plan, lowest);
   const settle = () => {
     if (stack && !here) releaseStack(stack); // the child has exec'd or exited: its stack is free

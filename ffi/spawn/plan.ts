@@ -119,7 +119,7 @@ export function planSpawn(valid: ValidOptions, backend: Backend, caps: PosixSpaw
   };
   const program = termux ? termuxProgramPath(valid.program, termux.prefix) : valid.program;
   const path = resolveProgram(program, valid.cwd, searchPath, viaPosixSpawn);
-  const argv = [valid.argv0, ...valid.args];
+  const argv = [valid.argv0].concat(valid.args);
   const exec = termux ? termuxExecTarget(path, argv, termux) : null;
   const dropGroups = viaPosixSpawn ? false : planIdSteps(valid, hostPlatform());
   const { confine, notApplied } = applicableConfine(valid.confine);

@@ -56,12 +56,17 @@ export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawn
   try {
     if (plan.fdPolicy.kind === "allow") {
       const { FD_CLOEXEC } = c.abi.kernel.common.fcntl;
-      for (const fd of plan.fdPolicy.fds) {
-        if (fdFlags(fd) & FD_CLOEXEC) keepCopies.set(fd, dupCloexec(fd, "keep allowlisted fd"));
+      const fds = plan.fdPolicy.fds;
+      for (let i = 0; i < fds.length; i++) {
+        if (fdFlags(fds[i]) & FD_CLOEXEC) {
+          keepCopies.set(fds[i], dupCloexec(fds[i], "keep allowlisted fd"));
+        }
       }
     }
     // extraFds: dup2(copy, target) in the child, as for a kept close-on-exec fd.
-    for (const [copy, target] of stdio.extra) keepCopies.set(target, copy);
+    for (let i = 0; i < stdio.extra.length; i++) {
+      keepCopies.set(stdio.extra[i][1], stdio.extra[i][0]);
+    }
     const call = planPosixSpawnCall({
       abi: c.abi,
       caps,
@@ -95,8 +100,8 @@ export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawn
     }
   } finally {
     // The extraFds copies belong to stdio, which closes them with the child's other ends.
-    const owned = new Set(stdio.extra.map(([copy]) => copy));
-    for (const copy of keepCopies.values()) if (!owned.has(copy)) closeFd(copy);
+    const owned = (copy: number) => stdio.extra.some((extra) => extra[0] === copy);
+    keepCopies.forEach((copy) => owned(copy) || closeFd(copy));
   }
 }
 
@@ -106,7 +111,7 @@ function fileActions(c: Libc, list: readonly FileAction[]): Uint8Array | null {
   const actions = new Uint8Array(c.abi.sizes.posixSpawnFileActions);
   check(c.symbols.posix_spawn_file_actions_init!(actions), "posix_spawn_file_actions_init");
   try {
-    for (const action of list) addAction(c, actions, action);
+    for (let i = 0; i < list.length; i++) addAction(c, actions, list[i]);
   } catch (e) {
     c.symbols.posix_spawn_file_actions_destroy!(actions);
     throw e;

@@ -84,8 +84,9 @@ export function planPosixSpawnCall(input: PosixSpawnCallInput): PosixSpawnCall {
     if (end === "inherit") return;
     actions.push({ op: "dup2", fd: end === "null" ? input.devNull : end, newfd: fd });
   });
-  for (const [fd, copy] of input.keepCopies) actions.push({ op: "dup2", fd: copy, newfd: fd });
-  actions.push(...closeActions(input));
+  input.keepCopies.forEach((copy, fd) => actions.push({ op: "dup2", fd: copy, newfd: fd }));
+  const closes = closeActions(input);
+  for (let i = 0; i < closes.length; i++) actions.push(closes[i]);
   if (input.controllingTty) {
     const { O_RDWR } = input.abi.kernel.open;
     actions.push({ op: "open", fd: 0, path: input.controllingTty, flags: O_RDWR });

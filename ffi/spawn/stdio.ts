@@ -48,7 +48,8 @@ export class ChildStdio {
         stdio.landlockFd = createRuleset(plan.confine.landlock, hostPlatform());
       }
       const above = (plan.extraFds.at(-1)?.target ?? 2) + 1;
-      for (const { source, target } of plan.extraFds) {
+      for (let i = 0; i < plan.extraFds.length; i++) {
+        const { source, target } = plan.extraFds[i];
         stdio.extra.push([dupCloexec(source, "map extra fd", above), target]);
       }
       if (plan.pty) stdio.#openPty(plan);
@@ -64,22 +65,26 @@ export class ChildStdio {
   #openStreams(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr">): void {
     const stdin = plan.stdin;
     if (stdin instanceof Uint8Array || stdin === "piped") {
-      const [r, w] = cloexecPipe("create pipe");
-      this.child[0] = r;
-      this.stdin = w;
-      setNonblocking(w, "stdin pipe");
+      const pipe = cloexecPipe("create pipe");
+      this.child[0] = pipe[0];
+      this.stdin = pipe[1];
+      setNonblocking(pipe[1], "stdin pipe");
     } else this.child[0] = isRedirect(stdin) ? openRedirect(stdin) : stdin;
-    for (const [index, mode] of [[1, plan.stdout], [2, plan.stderr]] as const) {
-      if (mode === "stdout") this.child[2] = this.#mergedIntoStdout();
-      else if (isRedirect(mode)) this.child[index] = openRedirect(mode);
-      else if (mode !== "capture" && mode !== "piped") this.child[index] = mode;
-      else {
-        const [r, w] = cloexecPipe("create pipe");
-        this.child[index] = w;
-        if (index === 1) this.stdout = r;
-        else this.stderr = r;
-        setNonblocking(r, index === 1 ? "stdout pipe" : "stderr pipe");
-      }
+    this.#openOutput(1, plan.stdout);
+    this.#openOutput(2, plan.stderr);
+  }
+
+  /** The child's stdout (`index` 1) or stderr (2) as `mode` asks. */
+  #openOutput(index: 1 | 2, mode: LaunchPlan["stdout"] | LaunchPlan["stderr"]): void {
+    if (mode === "stdout") this.child[2] = this.#mergedIntoStdout();
+    else if (isRedirect(mode)) this.child[index] = openRedirect(mode);
+    else if (mode !== "capture" && mode !== "piped") this.child[index] = mode;
+    else {
+      const pipe = cloexecPipe("create pipe");
+      this.child[index] = pipe[1];
+      if (index === 1) this.stdout = pipe[0];
+      else this.stderr = pipe[0];
+      setNonblocking(pipe[0], index === 1 ? "stdout pipe" : "stderr pipe");
     }
   }
 
@@ -114,7 +119,8 @@ export class ChildStdio {
       if (typeof end === "number") closeFd(end);
       this.child[i] = "null";
     }
-    for (const [copy] of this.extra.splice(0)) closeFd(copy);
+    for (let i = 0; i < this.extra.length; i++) closeFd(this.extra[i][0]);
+    this.extra.length = 0;
     if (this.landlockFd >= 0) closeFd(this.landlockFd);
     this.landlockFd = -1;
   }
@@ -122,9 +128,9 @@ export class ChildStdio {
   /** Closes every fd this object still owns. */
   closeAll(): void {
     this.closeChildEnds();
-    for (const key of ["stdin", "stdout", "stderr"] as const) {
-      if (this[key] >= 0) closeFd(this[key]);
-      this[key] = -1;
-    }
+    if (this.stdin >= 0) closeFd(this.stdin);
+    if (this.stdout >= 0) closeFd(this.stdout);
+    if (this.stderr >= 0) closeFd(this.stderr);
+    this.stdin = this.stdout = this.stderr = -1;
   }
 }

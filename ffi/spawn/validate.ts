@@ -95,6 +95,7 @@ const RLIMIT_NAMES: readonly RlimitName[] = [
 ];
 
 const STDIO_MODES: readonly string[] = ["capture", "piped", "inherit", "null"];
+const STDERR_MODES: readonly string[] = [...STDIO_MODES, "stdout"];
 const PGROUP_MODES: readonly string[] = ["none", "leader", "isolated"];
 
 /** Validates `options`; throws `CoreError` (`InvalidArgument`, `EBADF`, …) on the first problem. */
@@ -121,7 +122,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
     stdout: validateRedirect(options.stdout, "stdout", true) ??
       oneOf(options.stdout, STDIO_MODES, "stdout", DEFAULTS.stdio) as StdioMode,
     stderr: validateRedirect(options.stderr, "stderr", true) ??
-      oneOf(options.stderr, [...STDIO_MODES, "stdout"], "stderr", DEFAULTS.stdio) as
+      oneOf(options.stderr, STDERR_MODES, "stderr", DEFAULTS.stdio) as
         | StdioMode
         | "stdout",
     pgroup: validatePgroup(options.pgroup),
@@ -519,7 +520,9 @@ export function refuseUnknownKeys(
   if (typeof options !== "object" || options === null) {
     throw invalidArgument(op, "options must be an object", example);
   }
-  for (const key of Object.keys(options)) {
+  const keys = Object.keys(options);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     if (!known.has(key)) {
       throw invalidArgument(op, `unknown option "${key}"`, `use one of: ${[...known].join(", ")}`);
     }
