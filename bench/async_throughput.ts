@@ -3,13 +3,13 @@
  *   - 64 concurrent no-op children: `Promise.all` over `spawnOffThread()` then `output()`, and
  *     over `spawn().output()`, vs over `new Deno.Command().output()` (all capture stdout and
  *     stderr);
- *   - spawn + capture of 1 MiB of stdout from a static writer (bench/spew.c), one at a time,
+ *   - spawn + capture of 1 MiB of stdout from a static writer (bench/children/writer.c), one at a time,
  *     through `spawn().output()` and (for comparison, blocking) `runSync`.
  * `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
 import { hostPlatform, runSync, spawn, spawnOffThread } from "../mod.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 
 /** Children per batch in the concurrency case. */
@@ -33,8 +33,8 @@ function expectBytes(n: number, got: number, who: string): void {
 }
 
 /** The cases, in report order. */
-export function asyncCases(noop: string, spew: readonly string[]): AsyncCase[] {
-  const [writer, ...writerArgs] = spew; // writes 1 MiB
+export function asyncCases(noop: string, writerArgv: readonly string[]): AsyncCase[] {
+  const [writer, ...writerArgs] = writerArgv; // writes 1 MiB
   return [
     {
       name: `coreshift spawnOffThread, ${BATCH} concurrent`,
@@ -109,8 +109,8 @@ export async function measureAsync(
   rounds: number,
   onRound: (done: number, total: number) => void = () => {},
 ): Promise<AsyncReport> {
-  const { noop, spew } = benchChildren();
-  const cases = asyncCases(noop, spew(MIB));
+  const { noop, writer } = benchChildren();
+  const cases = asyncCases(noop, writer(MIB));
   const samples = cases.map(() => [] as number[]);
   const warmUp = Math.min(WARM_UP_ROUNDS, rounds);
   for (let r = 0; r < warmUp; r++) for (const c of cases) await c.run();

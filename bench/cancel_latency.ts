@@ -8,7 +8,7 @@
  * @module
  */
 import { type Output, runSync, spawn, type SpawnOptions } from "../mod.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 
 /** The timeout the lateness cases set, in ms. */

@@ -21,7 +21,7 @@ import { planSpawn } from "../ffi/spawn/plan.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { libc } from "../ffi/libc.ts";
 import { cString } from "../ffi/cstrings.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 import { timed } from "./timing.ts";
 

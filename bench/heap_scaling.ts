@@ -9,7 +9,7 @@
 import { runSync } from "../mod.ts";
 import type { Backend } from "../ffi/spawn/options.ts";
 import { libc } from "../ffi/libc.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 import { timed } from "./timing.ts";
 

@@ -7,7 +7,7 @@
  */
 import { OutputOverflowError, runSync, spawn, type SpawnOptions } from "../mod.ts";
 import { readProcText } from "../ffi/proc_files.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 import type { LatencyStats } from "./stats.ts";
 import { summarize } from "./stats.ts";
 
@@ -64,7 +64,7 @@ export async function measureOutputRss(
   outputBytes: number,
   notes: string[],
 ): Promise<RssResult[]> {
-  const [program, ...args] = benchChildren().spew(outputBytes);
+  const [program, ...args] = benchChildren().writer(outputBytes);
   const options: SpawnOptions = { program, args, maxOutput: RSS_CAP, stderr: "null" };
   const names = rssCaseNames(outputBytes);
   const overflowing = async (run: () => unknown) => {

@@ -8,7 +8,7 @@ import { runSync } from "../mod.ts";
 import { cStringArray } from "../ffi/cstrings.ts";
 import { listOpenFds } from "../ffi/fds.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 
 const { noop } = benchChildren();
 const nullIo = { stdout: "null", stderr: "null" } as const;

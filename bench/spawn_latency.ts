@@ -5,7 +5,7 @@
  * @module
  */
 import { Command, hostPlatform, runSync, spawn } from "../mod.ts";
-import { benchChildren } from "./children.ts";
+import { benchChildren } from "./children/locate.ts";
 import { ffiFloorCases } from "./ffi_floor.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 import { timed, timedAsync } from "./timing.ts";
