@@ -7,46 +7,27 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { spawn, type SpawnOptions } from "../mod.ts";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SpawnOptions } from "../mod.ts";
 import { EMULATED_VFORK, spawnTest } from "./_harness.ts";
 import { probePath } from "./fixtures/build.ts";
 
-const LISTENED = ["SIGUSR2", "SIGWINCH", "SIGURG", "SIGCHLD"] as const;
-const CONCURRENT = 6;
+const runner = join(dirname(fileURLToPath(import.meta.url)), "fixtures", "storm_runner.ts");
 const skip = EMULATED_VFORK && "qemu-user: the storm case is about timing, proven natively";
 
-/** Runs `options` over and over, `CONCURRENT` at a time, for `ms` under the storm. */
+/**
+ * Runs `options` over and over for `ms` under the storm, in a Deno of its own (see
+ * fixtures/storm_runner.ts for why not in this one).
+ */
 async function underStorm(options: SpawnOptions, ms: number) {
-  const noop = () => {};
-  for (const name of LISTENED) Deno.addSignalListener(name, noop);
-  const storm = new Deno.Command(probePath(), {
-    args: ["storm", String(Deno.pid)],
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", runner, probePath(), JSON.stringify(options), String(ms)],
     stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  let runs = 0;
-  const early: string[] = [];
-  const end = performance.now() + ms;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      const out = await spawn(options).output();
-      runs++;
-      const took = performance.now() - started;
-      if (out.timedOut || !out.success) {
-        early.push(`${took.toFixed(0)} ms: ${JSON.stringify(out.status)}`);
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: CONCURRENT }, worker));
-  } finally {
-    storm.kill("SIGKILL");
-    await storm.status;
-    for (const name of LISTENED) Deno.removeSignalListener(name, noop);
-  }
-  return { runs, early };
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, `the storm runner failed (${out.signal ?? out.code}): ${stderr}`);
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as { runs: number; early: string[] };
 }
 
 const child = { program: "sh", args: ["-c", "echo hi; sleep 0.02"] };
