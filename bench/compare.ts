@@ -1,9 +1,11 @@
 /**
  * `coreshift bench --compare a.json b.json`: two reports side by side (devices or commits), each
- * case's p50 in both and b ÷ a, then each target ratio and each limit in both.
+ * case's p50 in both and b ÷ a, then each ratio and each limit in both. Reports of older schemas
+ * are read too (validateReport brings them up to date).
  * @module
  */
-import { type BenchReport, formatLimitValue } from "./report.ts";
+import type { BenchReport } from "./report.ts";
+import { formatGoal, formatLimitValue } from "./verdicts.ts";
 
 /** One case in both runs. */
 export interface ComparedCase {
@@ -63,7 +65,7 @@ export function formatComparison(a: BenchReport, b: BenchReport): string {
       a.ratios,
       b.ratios,
       (r) => `${r.value.toFixed(2)}×`,
-      (r) => `${r.target.op} ${r.target.value}×`,
+      (r) => formatGoal(r.target),
     ),
     ...sideBySide(
       "limit",
@@ -71,7 +73,7 @@ export function formatComparison(a: BenchReport, b: BenchReport): string {
       a.limits,
       b.limits,
       (l) => formatLimitValue(l.value, l.unit),
-      (l) => `${l.target.op} ${formatLimitValue(l.target.value, l.unit)}`,
+      (l) => formatGoal(l.target, l.unit),
     ),
   );
   return lines.join("\n");

@@ -19,6 +19,7 @@ import { timed } from "./timing.ts";
 export const FFI_FLOOR_CASES = {
   vfork: "Deno FFI floor: helper vfork",
   posixSpawn: "Deno FFI floor: posix_spawn",
+  fork: "Deno FFI floor: helper fork",
 } as const;
 
 /** Runs `n` spawns and returns one sample (µs) per spawn. */
@@ -26,8 +27,8 @@ export type FloorRun = (n: number) => number[];
 
 /**
  * The floor cases that this platform can run: the helper's vfork (where a vfork child really
- * shares memory: under qemu-user it is a fork and reports through a pipe) and libc's
- * posix_spawn (where libc has it).
+ * shares memory: under qemu-user it is a fork and reports through a pipe), the helper's fork,
+ * and libc's posix_spawn (where libc has it).
  */
 export function ffiFloorCases(noop: string): { name: string; run: FloorRun }[] {
   const c = libc();
@@ -39,29 +40,35 @@ export function ffiFloorCases(noop: string): { name: string; run: FloorRun }[] {
     if (c.symbols.wait4(pid, status, 0, null) !== pid) throw sysError("wait4", c.errno());
   };
   const cases: { name: string; run: FloorRun }[] = [];
-  if (vforkSharesMemory()) {
-    const helper = nativeHelper();
-    const stack = vforkStack();
+  const helper = nativeHelper();
+  const helperCase = (name: string, req: HelperRequest) => ({
+    name,
+    run: (n: number) =>
+      timed(n, () => {
+        req.pointer("envp", environ());
+        const pid = helper.spawn(req.bytes);
+        if (pid < 0) throw sysError("clone", -pid);
+        waitFor(pid);
+      }),
+  });
+  const request = (vfork: boolean) => {
     const req = new HelperRequest(c.abi.helperRequest)
       .pointer("path", Deno.UnsafePointer.of(path))
       .pointer("argv", argv.pointer)
-      .u64("stack", stack.low)
-      .u64("stackSize", BigInt(stack.size))
       .u64("resetSignals", 0xffffffffffffffffn)
-      .i32("useVfork", 1)
+      .i32("useVfork", vfork ? 1 : 0)
       .i32("errorFd", -1);
     for (let i = 0; i < 3; i++) req.i32("stdio", -1, i);
-    cases.push({
-      name: FFI_FLOOR_CASES.vfork,
-      run: (n) =>
-        timed(n, () => {
-          req.pointer("envp", environ());
-          const pid = helper.spawn(req.bytes);
-          if (pid < 0) throw sysError("clone", -pid);
-          waitFor(pid);
-        }),
-    });
+    return req;
+  };
+  if (vforkSharesMemory()) {
+    const stack = vforkStack();
+    cases.push(helperCase(
+      FFI_FLOOR_CASES.vfork,
+      request(true).u64("stack", stack.low).u64("stackSize", BigInt(stack.size)),
+    ));
   }
+  cases.push(helperCase(FFI_FLOOR_CASES.fork, request(false)));
   const spawn = c.symbols.posix_spawn;
   if (spawn) {
     const pid = new Int32Array(1);

@@ -10,20 +10,24 @@
  * ```
  * @module
  */
-export { type Progress, runSuite, SIZES, type SuiteSize, TARGETS } from "./suite.ts";
+export { GOALS, HEADLINES, type Progress, runSuite, SIZES, type SuiteSize } from "./suite.ts";
 export {
+  type AndroidPathInfo,
   type BenchReport,
   type CaseResult,
   type CaseRole,
-  formatReport,
   type Limit,
   type Ratio,
-  type RatioSpec,
   REPORT_SCHEMA,
   type Section,
-  validateReport,
+  type Target,
+  type Verdict,
 } from "./report.ts";
+export type { RatioSpec } from "./verdicts.ts";
+export { formatReport } from "./report_text.ts";
+export { formatMarkdown } from "./report_markdown.ts";
+export { validateReport } from "./report_validate.ts";
 export type { LatencyStats } from "./stats.ts";
 export type { Device } from "./device.ts";
-export { renderSvg } from "./svg.ts";
+export { renderComparisonSvg, renderSvg } from "./chart/document.ts";
 export { type ComparedCase, compareReports, formatComparison } from "./compare.ts";

@@ -1,23 +1,21 @@
 /**
- * Spawn + wait latency of a no-op child: coreshift's posix_spawn backend against the C floor
- * and `Deno.Command`, in one run, cases interleaved round by round so machine noise hits all
- * of them alike. `coreshift bench` (bench/suite.ts) runs it and reports it.
+ * Spawn + wait latency of the static no-op child: the C floors, the Deno FFI floors, every
+ * coreshift backend and entry point, `Deno.Command` as it runs here and as it runs on Android
+ * (the fork path), in one run, cases interleaved round by round so machine noise hits all of
+ * them alike. `coreshift bench` (bench/suite.ts) runs it and reports it.
  * @module
  */
-import { Command, hostPlatform, runSync, spawn } from "../mod.ts";
-import { benchChildren } from "./children/locate.ts";
+import { Command, runSync, spawn } from "../mod.ts";
+import type { AndroidPath } from "./android_path/runner.ts";
 import { ffiFloorCases } from "./ffi_floor.ts";
-import { type LatencyStats, summarize } from "./stats.ts";
+import { type BenchCase, interleave } from "./interleave.ts";
+import type { LatencyStats } from "./stats.ts";
 import { timed, timedAsync } from "./timing.ts";
 
-/** One measured case. */
-interface Case {
-  readonly name: string;
-  /** Runs `n` spawns and returns one sample (µs) per spawn. */
-  readonly run: (n: number) => number[] | Promise<number[]>;
-}
+/** The Android-path case of this section. */
+export const ANDROID_PATH_CASE = "Deno.Command outputSync, piped, Android fork path";
 
-function cFloor(floor: string, mode: string, program: string): Case["run"] {
+function cFloor(floor: string, mode: string, program: string): BenchCase["run"] {
   return (n) => {
     const out = new Deno.Command(floor, { args: [mode, String(n), program] }).outputSync();
     if (!out.success) throw new Error(`C floor failed: ${new TextDecoder().decode(out.stderr)}`);
@@ -26,8 +24,12 @@ function cFloor(floor: string, mode: string, program: string): Case["run"] {
 }
 
 /** The cases, in report order. */
-export function spawnCases(noop: string, floor: string | null): Case[] {
-  const cases: Case[] = [];
+export function spawnCases(
+  noop: string,
+  floor: string | null,
+  android: AndroidPath | null = null,
+): BenchCase[] {
+  const cases: BenchCase[] = [];
   if (floor) {
     cases.push({ name: "C posix_spawn floor", run: cFloor(floor, "posix_spawn", noop) });
     cases.push({ name: "C vfork+exec floor", run: cFloor(floor, "vfork", noop) });
@@ -74,35 +76,24 @@ export function spawnCases(noop: string, floor: string | null): Case[] {
       run: (n) => timedAsync(n, () => new Deno.Command(noop).output()),
     },
   );
+  const run = android?.run;
+  if (run) {
+    cases.push({
+      name: ANDROID_PATH_CASE,
+      run: (n) => run([noop], { heapMiB: 0, n, piped: true }),
+    });
+  }
   return cases;
 }
 
-/** Results of one run. */
-export interface SpawnLatencyReport {
-  readonly platform: ReturnType<typeof hostPlatform>;
-  readonly noop: string;
-  readonly notes: readonly string[];
-  readonly cases: readonly { readonly name: string; readonly stats: LatencyStats }[];
-}
-
 /** Runs every case `rounds` times, `perRound` spawns each time, interleaved. */
-export async function measureSpawnLatency(
+export function measureSpawnLatency(
+  children: { readonly noop: string; readonly floor: string | null },
+  android: AndroidPath,
   rounds: number,
   perRound: number,
   onRound: (done: number, total: number) => void = () => {},
-): Promise<SpawnLatencyReport> {
-  const { noop, floor, notes } = benchChildren();
-  const cases = spawnCases(noop, floor);
-  const samples = cases.map(() => [] as number[]);
-  for (const c of cases) await c.run(Math.min(perRound, 20)); // warm-up: JIT, page cache
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < cases.length; i++) samples[i].push(...await cases[i].run(perRound));
-    onRound(r + 1, rounds);
-  }
-  return {
-    platform: hostPlatform(),
-    noop,
-    notes,
-    cases: cases.map((c, i) => ({ name: c.name, stats: summarize(samples[i]) })),
-  };
+): Promise<{ name: string; stats: LatencyStats }[]> {
+  const cases = spawnCases(children.noop, children.floor, android);
+  return interleave(cases, { rounds, perRound, warmUp: Math.min(perRound, 20) }, onRound);
 }

@@ -1,176 +1,95 @@
 /**
- * The bench suite's output, not its timings: the report writer and its schema, the comparison,
- * the SVG, device detection, and one tiny run of the real suite through the CLI so it cannot
- * rot. No test asserts a timing.
+ * The bench suite's output, not its timings: verdicts, the report schema (old ones read too),
+ * the text table, the comparison, the markdown summary, device detection, and one tiny run of
+ * the real suite through the CLI so it cannot rot. No test asserts a timing. The charts have
+ * their own file (bench_chart_test.ts).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { compareReports, formatComparison } from "../bench/compare.ts";
 import { cpuModelFrom, emulatorFrom } from "../bench/device.ts";
-import {
-  type BenchReport,
-  caseLimitsFor,
-  formatReport,
-  limit,
-  ratiosFor,
-  REPORT_SCHEMA,
-  roleOf,
-  type Section,
-  validateReport,
-} from "../bench/report.ts";
-import { TARGETS } from "../bench/suite.ts";
-import { renderSvg } from "../bench/svg.ts";
-import { summarize } from "../bench/stats.ts";
-
-const stats = (p50: number) => summarize([p50 * 0.9, p50, p50 * 1.2]);
-
-function report(over: Partial<BenchReport> = {}): BenchReport {
-  const sections: Section[] = [{
-    id: "spawn",
-    title: "spawn <latency> & more",
-    cases: [
-      { name: "C vfork+exec floor", role: "floor", stats: stats(500) },
-      { name: "coreshift vfork, stdio null", role: "coreshift", stats: stats(525) },
-      { name: "Deno.Command outputSync, stdio null", role: "baseline", stats: stats(1500) },
-      { name: 'odd "name" <&>', role: "coreshift", stats: stats(700) },
-    ],
-  }];
-  return {
-    schema: REPORT_SCHEMA,
-    createdAt: "2026-11-23T00:00:00.000Z",
-    mode: "custom",
-    device: {
-      os: "linux",
-      arch: "x86_64",
-      libc: "glibc",
-      libcVersion: "2.36",
-      kernel: "6.1.0",
-      cpuModel: "Test CPU",
-      cores: 2,
-      deno: "2.9.5",
-      android: null,
-      emulated: false,
-      emulator: null,
-    },
-    notes: [],
-    sections,
-    ratios: ratiosFor(sections, TARGETS),
-    limits: [
-      limit("spawn timeout lateness, p99", 2500, "µs", "<=", 2000),
-      limit("runSync parent RSS growth, 1 GiB through a 1 MiB cap", 2.5, "MiB", "<=", 16),
-    ],
-    ...over,
-  };
-}
+import { REPORT_SCHEMA, roleOf, type Section } from "../bench/report.ts";
+import { formatMarkdown, textChart } from "../bench/report_markdown.ts";
+import { formatReport } from "../bench/report_text.ts";
+import { validateReport } from "../bench/report_validate.ts";
+import { caseLimitsFor, limit, ratiosFor } from "../bench/verdicts.ts";
+import { escapeXml } from "../bench/chart/svg_text.ts";
+import { assertWellFormed } from "./_svg.ts";
+import { benchReport, stats } from "./_bench_report.ts";
 
 Deno.test("roles come from case names", () => {
   assert.equal(roleOf("C posix_spawn floor"), "floor");
+  assert.equal(roleOf("Deno FFI floor: helper fork"), "floor");
   assert.equal(roleOf("Deno.Command output(), piped"), "baseline");
+  assert.equal(roleOf("Deno.Command outputSync, true, Android fork path"), "android");
   assert.equal(roleOf("coreshift vfork, capture"), "coreshift");
 });
 
-Deno.test("ratios: p50 over p50, held to the target, absent cases left out", () => {
-  const r = report();
-  assert.equal(r.ratios.length, 1, "only the vfork/floor pair was measured");
-  const [vfork] = r.ratios;
-  assert.equal(vfork.of, "coreshift vfork, stdio null");
-  assert.ok(Math.abs(vfork.value - 1.05) < 1e-9);
-  assert.equal(vfork.met, true);
-  const slow = ratiosFor(
-    [{
-      id: "s",
-      title: "s",
-      cases: [
-        { name: "a", role: "coreshift", stats: stats(300) },
-        { name: "b", role: "floor", stats: stats(100) },
-      ],
-    }],
-    [{ label: "a/b", of: "a", to: "b", op: "<=", target: 1.1 }, {
-      label: "b/a",
-      of: "b",
-      to: "a",
-      op: ">=",
-      target: 2,
-    }],
-  );
-  assert.deepEqual(slow.map((x) => x.met), [false, false]);
-});
-
-Deno.test("ratios: a floor case stands in for `of` to give the best value reachable here", () => {
+Deno.test("verdicts: met, missed, beyond the floor, and figures shown as is", () => {
   const sections: Section[] = [{
     id: "s",
     title: "s",
+    chart: "bars",
     cases: [
-      { name: "ours", role: "coreshift", stats: stats(300) },
-      { name: "Deno FFI floor: x", role: "floor", stats: stats(180) },
-      { name: "C floor", role: "floor", stats: stats(120) },
+      { name: "coreshift x", role: "coreshift", stats: stats(300) },
+      { name: "Deno FFI floor: x", role: "floor", stats: stats(280) },
+      { name: "Deno.Command x", role: "baseline", stats: stats(600) },
     ],
   }];
-  const [withBest, absent] = ratiosFor(sections, [
+  const ratios = ratiosFor(sections, [
+    { label: "cost", of: "coreshift x", to: "Deno FFI floor: x", op: "<=", target: 1.1 },
+    { label: "tight", of: "coreshift x", to: "Deno FFI floor: x", op: "<=", target: 1.05 },
+    // The floor stands in for coreshift's side, which here is `of`: 280/600 ≤ 0.4 fails too.
     {
-      label: "ours/C",
-      of: "ours",
-      to: "C floor",
+      label: "beyond",
+      of: "coreshift x",
+      to: "Deno.Command x",
       op: "<=",
-      target: 1.1,
+      target: 0.4,
       bestFrom: "Deno FFI floor: x",
     },
-    { label: "no floor", of: "ours", to: "C floor", op: "<=", target: 1.1, bestFrom: "missing" },
+    // … and here `to`: 600/280 ≥ 2 holds, so missing it is coreshift's own doing.
+    {
+      label: "faster",
+      of: "Deno.Command x",
+      to: "coreshift x",
+      op: ">=",
+      target: 2.1,
+      bestFrom: "Deno FFI floor: x",
+    },
+    { label: "shown", of: "Deno.Command x", to: "coreshift x", headline: true },
+    { label: "absent", of: "nothing", to: "coreshift x", op: "<=", target: 1 },
   ]);
-  assert.equal(withBest.bestFrom, "Deno FFI floor: x");
-  assert.ok(Math.abs(withBest.best! - 1.5) < 1e-9, `best ${withBest.best}`);
-  assert.equal(absent.best, undefined, "an unmeasured floor gives no bound");
-  assert.equal(roleOf("Deno FFI floor: x"), "floor");
-  const r = report({ ratios: [withBest] });
-  assert.deepEqual(validateReport(JSON.parse(JSON.stringify(r))).ratios[0], withBest);
-  assert.match(formatReport(r), /best reachable here 1\.50×/);
-  const broken = JSON.parse(JSON.stringify(r));
-  broken.ratios[0].best = "fast";
-  assert.throws(() => validateReport(broken, "r.json"), /r\.json: ratios\[0\]\.best/);
+  assert.deepEqual(ratios.map((r) => [r.label, r.verdict]), [
+    ["cost", "met"],
+    ["tight", "missed"],
+    ["beyond", "floor-bound"],
+    ["faster", "missed"],
+    ["shown", "info"],
+  ]);
+  assert.ok(Math.abs(ratios[2].best! - 280 / 600) < 1e-9);
+  assert.ok(Math.abs(ratios[3].best! - 600 / 280) < 1e-9);
+  assert.equal(ratios[4].target, null);
+  assert.equal(ratios[4].headline, true);
 });
 
 Deno.test("limits: a case's statistic or a figure held to a bound, absent cases left out", () => {
-  const sections = report().sections;
+  const sections = benchReport().sections;
   const limits = caseLimitsFor(sections, [
-    {
-      label: "p99 fast",
-      case: "coreshift vfork, stdio null",
-      stat: "p99Us",
-      op: "<=",
-      target: 700,
-    },
-    {
-      label: "p50 slow",
-      case: "coreshift vfork, stdio null",
-      stat: "p50Us",
-      op: "<=",
-      target: 500,
-    },
+    { label: "p99", case: "coreshift vfork, stdio null", stat: "p99Us", op: "<=", target: 70 },
+    { label: "p50", case: "coreshift vfork, stdio null", stat: "p50Us", op: "<=", target: 50 },
     { label: "absent", case: "no such case", stat: "p50Us", op: "<=", target: 1 },
   ]);
-  assert.deepEqual(limits.map((l) => [l.label, l.value, l.unit, l.met]), [
-    ["p99 fast", 630, "µs", true],
-    ["p50 slow", 525, "µs", false],
+  assert.deepEqual(limits.map((l) => [l.label, l.value, l.verdict]), [
+    ["p99", 54 * 1.2, "met"],
+    ["p50", 54, "missed"],
   ]);
-  assert.equal(limit("x", 3, "MiB", ">=", 2).met, true);
-  assert.equal(limit("x", 1, "MiB", ">=", 2).met, false);
-});
-
-Deno.test("validateReport reads coreshift-bench/1 reports (no limits) and checks limits", () => {
-  const v1 = JSON.parse(JSON.stringify(report()));
-  v1.schema = "coreshift-bench/1";
-  delete v1.limits;
-  assert.deepEqual(validateReport(v1).limits, []);
-  const bad = JSON.parse(JSON.stringify(report()));
-  bad.limits[1].target.op = "<";
-  assert.throws(() => validateReport(bad, "b.json"), /b\.json: limits\[1\]\.target\.op/);
-  const missing = JSON.parse(JSON.stringify(report()));
-  delete missing.limits;
-  assert.throws(() => validateReport(missing), /limits is not an array/);
+  assert.equal(limit("x", 3, "MiB", ">=", 2).verdict, "met");
+  assert.equal(limit("x", 1, "MiB", ">=", 2).verdict, "missed");
 });
 
 Deno.test("validateReport accepts a report and names the first wrong field", () => {
-  const good = report();
+  const good = benchReport();
   assert.deepEqual(validateReport(JSON.parse(JSON.stringify(good))), good);
   const broken = (mutate: (r: Record<string, unknown>) => void) => {
     const r = JSON.parse(JSON.stringify(good));
@@ -184,30 +103,79 @@ Deno.test("validateReport accepts a report and names the first wrong field", () 
     /sections\[0\]\.cases\[0\]\.role/,
   );
   assert.throws(
-    broken((r) => ((r.sections as Section[])[0].cases[1].stats as { p50Us: unknown }).p50Us = "1"),
-    /cases\[1\]\.stats\.p50Us/,
+    broken((r) => ((r.sections as Section[])[1].cases[0] as { x?: number }).x = undefined),
+    /sections\[1\]\.cases\[0\]\.x/,
   );
+  assert.throws(broken((r) => (r.ratios as { verdict: string }[])[0].verdict = "ok"), /verdict/);
+  assert.throws(broken((r) => delete r.androidPath), /androidPath is not an object/);
   assert.throws(() => validateReport([]), /top level/);
 });
 
-Deno.test("formatReport: every case and ratio, the device, emulation called out", () => {
-  const text = formatReport(
-    report({ device: { ...report().device, emulated: true, emulator: "qemu-aarch64-st" } }),
+Deno.test("validateReport brings coreshift-bench/1 and /2 reports up to date", () => {
+  const v2 = JSON.parse(JSON.stringify(benchReport()));
+  v2.schema = "coreshift-bench/2";
+  delete v2.androidPath;
+  for (const s of v2.sections) {
+    delete s.chart;
+    for (const c of s.cases) {
+      delete c.series;
+      delete c.x;
+      if (c.role === "android") c.role = "baseline";
+    }
+  }
+  v2.ratios = [{
+    label: "r",
+    of: "a",
+    to: "b",
+    value: 1.2,
+    target: { op: "<=", value: 1.1 },
+    met: false,
+  }];
+  v2.limits = [{ label: "l", value: 1, unit: "µs", target: { op: "<=", value: 2 }, met: true }];
+  const up = validateReport(v2, "v2.json");
+  assert.equal(up.schema, REPORT_SCHEMA);
+  assert.equal(up.androidPath.how, "none");
+  assert.deepEqual(up.sections.map((s) => s.chart), ["bars", "lines"]);
+  assert.deepEqual(
+    [up.sections[1].cases[0].series, up.sections[1].cases[1].x],
+    ["coreshift vfork", 256],
   );
-  for (const c of report().sections[0].cases) assert.ok(text.includes(c.name), c.name);
-  assert.match(text, /vfork, stdio null ÷ C vfork\+exec floor\s+1\.05×\s+target <= 1\.10×\s+met/);
-  assert.match(text, /EMULATED \(qemu-aarch64-st\)/);
-  assert.match(text, /spawn timeout lateness, p99\s+2500 µs\s+target <= 2000 µs\s+MISSED/);
-  assert.match(
-    text,
-    /RSS growth, 1 GiB through a 1 MiB cap\s+2\.5 MiB\s+target <= 16\.0 MiB\s+met/,
-  );
-  assert.match(text, /Test CPU × 2, Deno 2\.9\.5/);
+  assert.deepEqual([up.ratios[0].verdict, up.ratios[0].headline], ["missed", false]);
+  assert.equal(up.limits[0].verdict, "met");
+  const v1 = JSON.parse(JSON.stringify(v2));
+  v1.schema = "coreshift-bench/1";
+  delete v1.limits;
+  assert.deepEqual(validateReport(v1).limits, []);
+  const bad = JSON.parse(JSON.stringify(v2));
+  bad.ratios[0].met = "no";
+  assert.throws(() => validateReport(bad, "b.json"), /b\.json: ratios\[0\]\.met/);
 });
 
-Deno.test("compare: cases paired by section and name, b ÷ a, missing shown as missing", () => {
-  const a = report();
-  const faster = report({
+Deno.test("formatReport: headlines first, every case, verdicts in words, emulation called out", () => {
+  const r = benchReport({
+    device: { ...benchReport().device, emulated: true, emulator: "qemu-aarch64" },
+  });
+  const text = formatReport(r);
+  for (const s of r.sections) for (const c of s.cases) assert.ok(text.includes(c.name), c.name);
+  assert.ok(text.indexOf("headline") < text.indexOf(r.sections[0].title), "headlines come first");
+  assert.match(
+    text,
+    /Android's Deno\.Command ÷ coreshift Command, outputSync \(× faster\)\s+5\.67×\s+goal ≥ 5×\s+met/,
+  );
+  assert.match(text, /Deno\.Command here ÷ coreshift Command, outputSync \(× faster\)\s+3\.33×\n/);
+  assert.match(text, /vfork p99\s+65 µs\s+goal ≤ 50 µs\s+MISSED/);
+  assert.match(text, /EMULATED \(qemu-aarch64\)/);
+  assert.match(text, /Android fork path: preload: made for the test/);
+  const bound = formatReport(benchReport({
+    ratios: [{ ...r.ratios[0], value: 4, verdict: "floor-bound", best: 4.5 }],
+  }));
+  assert.match(bound, /4\.00×\s+goal ≥ 5×\s+beyond the floor here \(it reaches 4\.50×\)/);
+  assert.doesNotMatch(bound, /4\.00×.*MISSED/);
+});
+
+Deno.test("compare: cases paired by section and name, b ÷ a; an old report against a new one", () => {
+  const a = benchReport();
+  const faster = benchReport({
     sections: [{
       ...a.sections[0],
       cases: a.sections[0].cases.slice(0, 2).map((c) => ({
@@ -217,43 +185,37 @@ Deno.test("compare: cases paired by section and name, b ÷ a, missing shown as m
     }],
   });
   const rows = compareReports(a, faster);
-  assert.equal(rows.length, 4);
   assert.equal(rows[0].change, 0.5);
-  assert.equal(rows[3].b, null);
-  assert.equal(rows[3].change, null);
+  const lost = rows.find((row) => row.name === "coreshift vfork, stdio null")!;
+  assert.deepEqual([lost.b, lost.change], [null, null]);
   const text = formatComparison(a, faster);
-  assert.match(text, /C vfork\+exec floor\s+500\s+250\s+0\.50×/);
-  assert.match(text, /Deno\.Command outputSync, stdio null\s+1500\s+—\s+—/);
-  assert.match(text, /spawn timeout lateness, p99\s+2500 µs\s+2500 µs\s+<= 2000 µs/);
-  const noLimits = formatComparison(a, { ...faster, limits: [] });
-  assert.match(noLimits, /RSS growth, 1 GiB through a 1 MiB cap\s+2\.5 MiB\s+—/);
+  assert.match(text, /C vfork\+exec floor\s+48\s+24\s+0\.50×/);
+  assert.match(text, /vfork p99\s+65 µs\s+65 µs\s+≤ 50 µs/);
+  const old = JSON.parse(JSON.stringify(a));
+  old.schema = "coreshift-bench/2";
+  delete old.androidPath;
+  old.sections = [{ ...old.sections[0], chart: undefined }];
+  old.ratios = [];
+  old.limits = [];
+  const mixed = formatComparison(validateReport(old), a);
+  assert.match(mixed, /coreshift vfork, stdio null\s+54\s+54\s+1\.00×/);
 });
 
-/** Tags balance and every attribute is quoted: the SVG is well-formed XML. */
-function assertWellFormed(svg: string): void {
-  const stack: string[] = [];
-  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g)) {
-    const [, closing, name, , selfClosing] = m;
-    if (selfClosing) continue;
-    if (closing) assert.equal(stack.pop(), name, `</${name}> closes the wrong element`);
-    else stack.push(name);
-  }
-  assert.deepEqual(stack, [], "unclosed elements");
-  const stripped = svg.replace(/<(\/?)([a-zA-Z]+)((?:\s+[\w:-]+="[^"<]*")*)\s*(\/?)>/g, "");
-  assert.ok(!/[<>]/.test(stripped), "a stray < or > outside a tag");
-  assert.ok(!/&(?!#\d+;|amp;|lt;|gt;|quot;)/.test(svg), "an unescaped &");
-}
-
-Deno.test("SVG: well-formed, a bar per case, floor and Deno.Command marked", () => {
-  const svg = renderSvg(report(), "spawn");
-  assertWellFormed(svg);
-  for (const c of report().sections[0].cases) {
-    const escaped = c.name.replace(/[<>&"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-    assert.ok(svg.includes(`data-case="${escaped}"`), `no bar for ${c.name}`);
-  }
-  assert.match(svg, /data-marker="floor"/);
-  assert.match(svg, /data-marker="baseline"/);
-  assert.throws(() => renderSvg(report(), "nope"), /no section nope/);
+Deno.test("markdown: the device, headlines, every goal and a text chart of the spawn section", () => {
+  const r = benchReport();
+  const md = formatMarkdown(r, "out/chart.svg");
+  assert.match(md, /^## coreshift bench on linux x86_64, glibc 2\.36/);
+  assert.match(
+    md,
+    /\| Android's Deno\.Command ÷ coreshift vfork, 256 MiB heap \(× faster\) \| 150\.00× \| ≥ 50× \| met \|/,
+  );
+  assert.match(md, /\| vfork p99 \| 65 µs \| ≤ 50 µs \| \*\*missed\*\* \|/);
+  assert.match(md, /attach `out\/chart\.svg`/);
+  const chart = textChart(r.sections[0]).split("\n");
+  assert.equal(chart.length, r.sections[0].cases.length);
+  const bars = chart.map((line) => (line.match(/█+/) ?? [""])[0].length);
+  assert.ok(bars.every((n, i) => i === 0 || n >= bars[i - 1]), `bars grow with p50: ${bars}`);
+  assert.match(chart[0], /C vfork\+exec floor\s+█+\s+48 µs$/);
 });
 
 Deno.test("device: CPU model lines and qemu-user detection", () => {
@@ -301,6 +263,8 @@ Deno.test("coreshift bench: a tiny real run writes a valid report and chart; --c
       `${dir}/a.json`,
       "--svg",
       `${dir}/a.svg`,
+      "--md",
+      `${dir}/a.md`,
     ]);
     const text = new TextDecoder();
     assert.equal(out.code, 0, text.decode(out.stderr));
@@ -314,7 +278,10 @@ Deno.test("coreshift bench: a tiny real run writes a valid report and chart; --c
     for (
       const wanted of [
         "coreshift vfork, stdio null",
+        "Deno FFI floor: helper fork",
         "Deno.Command output(), piped",
+        "coreshift Command outputSync, true",
+        "Deno.Command outputSync, sh -c :",
         "coreshift spawnOffThread, 64 concurrent",
         "coreshift vfork closeFrom3, +4 fds",
         "coreshift fork, 8 MiB heap",
@@ -326,18 +293,41 @@ Deno.test("coreshift bench: a tiny real run writes a valid report and chart; --c
     }
     assert.deepEqual(
       saved.sections.map((s) => s.id),
-      ["spawn", "async", "fds", "heap", "cancel", "output"],
+      ["spawn", "programs", "async", "fds", "heap", "cancel", "output"],
     );
+    // The Android path: taken on purpose and checked natively; said why not under qemu.
+    const android = names.filter((n) => n.includes("Android fork path"));
+    if (saved.device.emulated) {
+      assert.equal(saved.androidPath.how, "none");
+      assert.deepEqual(android, []);
+    } else {
+      assert.equal(saved.androidPath.how, "preload", saved.androidPath.detail);
+      for (
+        const wanted of [
+          "Deno.Command outputSync, piped, Android fork path",
+          "Deno.Command outputSync, true, Android fork path",
+          "Deno.Command outputSync, Android fork path, 8 MiB heap",
+        ]
+      ) assert.ok(android.includes(wanted), `missing case ${wanted}`);
+      assert.ok(saved.ratios.some((r) => r.headline && r.of.includes("Android")));
+    }
+    const heap = saved.sections.find((s) => s.id === "heap")!;
+    assert.equal(heap.chart, "lines");
+    assert.ok(heap.cases.every((c) => c.series && (c.x === 0 || c.x === 8)));
     const limits = saved.limits.map((l) => l.label);
     assert.ok(limits.includes("spawn timeout lateness, p99"), limits.join("; "));
     assert.ok(
       limits.some((l) => l.startsWith("runSync parent RSS growth, 4 MiB")),
       limits.join("; "),
     );
-    assertWellFormed(await Deno.readTextFile(`${dir}/a.svg`));
-    const cmp = await run(["--compare", `${dir}/a.json`, `${dir}/a.json`]);
+    const svg = await Deno.readTextFile(`${dir}/a.svg`);
+    assertWellFormed(svg);
+    for (const s of saved.sections) assert.ok(svg.includes(escapeXml(s.title)), s.title);
+    assert.match(await Deno.readTextFile(`${dir}/a.md`), /\| headline \(p50 ratio, this run\)/);
+    const cmp = await run(["--compare", `${dir}/a.json`, `${dir}/a.json`, "--svg", `${dir}/c.svg`]);
     assert.equal(cmp.code, 0, text.decode(cmp.stderr));
     assert.match(text.decode(cmp.stdout), /coreshift vfork, stdio null\s+\d+\s+\d+\s+1\.00×/);
+    assertWellFormed(await Deno.readTextFile(`${dir}/c.svg`));
     await Deno.writeTextFile(`${dir}/bad.json`, "{}");
     const bad = await run(["--compare", `${dir}/a.json`, `${dir}/bad.json`]);
     assert.equal(bad.code, 1);
