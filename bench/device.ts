@@ -60,6 +60,22 @@ export function emulatorFrom(status: string, cpuinfo: string, arch: string): str
   return null;
 }
 
+/**
+ * The arch of the executables the kernel runs for this process: Deno's own, except under an
+ * emulator, where only the host CPU's run (qemu-user without binfmt_misc cannot exec a guest
+ * binary). `cpuinfo` is the host's either way.
+ */
+export function kernelArchFrom(emulated: boolean, cpuinfo: string, arch: string): string {
+  if (!emulated) return arch;
+  return /^vendor_id\s*:/m.test(cpuinfo) ? "x86_64" : "aarch64";
+}
+
+/** {@linkcode kernelArchFrom} for this process. */
+export function kernelArch(): string {
+  const device = hostDevice();
+  return kernelArchFrom(device.emulated, read("/proc/cpuinfo"), device.arch);
+}
+
 function read(path: string): string {
   try {
     return readProcText(path);

@@ -58,3 +58,33 @@ Deno.test("bench children: a prebuilt file with other bytes is not used", () => 
     Deno.removeSync(copy, { recursive: true });
   }
 });
+
+const qemu = (() => {
+  try {
+    return new Deno.Command("qemu-aarch64-static", { args: ["--version"] }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+spawnTest(
+  "bench children: the aarch64 prebuilt ones do what their C says (under qemu-aarch64-static)",
+  () => {
+    const dir = join(prebuiltRoot, "linux-aarch64");
+    const run = (name: string, args: string[] = [], timeoutMs = 20_000) =>
+      runSync({ program: "qemu-aarch64-static", args: [join(dir, name), ...args], timeoutMs });
+    assert.deepEqual(run("noop").status, { kind: "exited", code: 0 });
+    const wrote = run("writer", ["70001"]);
+    assert.deepEqual([wrote.status.kind, wrote.stdout.length], ["exited", 70_001]);
+    const linger = runSync({
+      program: "qemu-aarch64-static",
+      args: [join(dir, "linger")],
+      earlyExit: (chunk) => new TextDecoder().decode(chunk).includes("ready\n"),
+      afterEarlyExit: "kill",
+      timeoutMs: 20_000,
+    });
+    assert.equal(new TextDecoder().decode(linger.stdout), "ready\n");
+    assert.equal(linger.timedOut, false);
+  },
+  !qemu && "qemu-aarch64-static is not installed (CI installs it)",
+);

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { compareReports, formatComparison } from "../bench/compare.ts";
-import { cpuModelFrom, emulatorFrom } from "../bench/device.ts";
+import { cpuModelFrom, emulatorFrom, kernelArchFrom } from "../bench/device.ts";
 import { REPORT_SCHEMA, roleOf, type Section } from "../bench/report.ts";
 import { formatMarkdown, textChart } from "../bench/report_markdown.ts";
 import { formatReport } from "../bench/report_text.ts";
@@ -216,6 +216,13 @@ Deno.test("markdown: the device, headlines, every goal and a text chart of the s
   const bars = chart.map((line) => (line.match(/█+/) ?? [""])[0].length);
   assert.ok(bars.every((n, i) => i === 0 || n >= bars[i - 1]), `bars grow with p50: ${bars}`);
   assert.match(chart[0], /C vfork\+exec floor\s+█+\s+48 µs$/);
+});
+
+Deno.test("device: under qemu-user the kernel runs the host's executables, not Deno's", () => {
+  const x86 = "processor\t: 0\nvendor_id\t: GenuineIntel\n";
+  assert.equal(kernelArchFrom(true, x86, "aarch64"), "x86_64");
+  assert.equal(kernelArchFrom(true, "CPU part\t: 0xd44\n", "x86_64"), "aarch64");
+  assert.equal(kernelArchFrom(false, x86, "aarch64"), "aarch64");
 });
 
 Deno.test("device: CPU model lines and qemu-user detection", () => {

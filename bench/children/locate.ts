@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256Hex } from "../../ffi/native/reproducible.ts";
 import { buildC, NoCompilerError } from "../c_build.ts";
+import { kernelArch } from "../device.ts";
 import { BENCH_CHILD_CFLAGS, type BenchChild } from "./compile.ts";
 import { PREBUILT_SHA256 } from "./prebuilt/hashes.ts";
 
@@ -45,7 +46,8 @@ export function benchChildren(): BenchChildren {
 
 function locate(): BenchChildren {
   const notes: string[] = [];
-  const children = prebuiltChildren(Deno.build.arch, notes) ?? builtChildren(notes);
+  // Under qemu-user the children are the host's: the kernel cannot exec a guest binary.
+  const children = prebuiltChildren(kernelArch(), notes) ?? builtChildren(notes);
   let floor: string | null = null;
   try {
     floor = buildC(join(here, "..", "floor.c"), outDir);
