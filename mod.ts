@@ -37,8 +37,8 @@ export {
   ProcessRegistry,
   type RegistryOptions,
 } from "./ffi/async/registry.ts";
-export { isNested } from "./ffi/confinement.ts";
-export { CoreError, type CoreErrorCode } from "./ffi/errors.ts";
-export type { ExitStatus } from "./ffi/exit_status.ts";
-export { hostPlatform, type Platform } from "./ffi/platform.ts";
+export { isNested } from "./ffi/platform/confinement.ts";
+export { CoreError, type CoreErrorCode } from "./ffi/os/errors.ts";
+export type { ExitStatus } from "./ffi/os/exit_status.ts";
+export { hostPlatform, type Platform } from "./ffi/platform/platform.ts";
 export { prepareNativeHelper } from "./ffi/native/loader.ts";

@@ -16,8 +16,8 @@
  * @module
  */
 import type { AbiTable } from "../ffi/abi/mod.ts";
-import { closeFd } from "../ffi/fds.ts";
-import { type Libc, libc } from "../ffi/libc.ts";
+import { closeFd } from "../ffi/os/fds.ts";
+import { type Libc, libc } from "../ffi/os/libc.ts";
 
 /** One probed value. */
 export interface AbiCheck {

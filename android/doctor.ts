@@ -4,17 +4,17 @@
  * `buildDoctorReport` takes every fact as input, so tests can pretend to be any device.
  * @module
  */
-import { type Confinement, confinement } from "../ffi/confinement.ts";
-import type { CoreError } from "../ffi/errors.ts";
+import { type Confinement, confinement } from "../ffi/platform/confinement.ts";
+import type { CoreError } from "../ffi/os/errors.ts";
 import { nativeHelperStatus } from "../ffi/native/loader.ts";
 import type { NativeHelper } from "../ffi/native/loader.ts";
-import { hostPlatform, type Platform } from "../ffi/platform.ts";
-import { hostPosixSpawnCaps, type PosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { hostPlatform, type Platform } from "../ffi/platform/platform.ts";
+import { hostPosixSpawnCaps, type PosixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import { DEFAULT_MAX_PHANTOM_PROCESSES, type PhantomKiller, phantomKiller } from "./phantom.ts";
 import { platform } from "./platform.ts";
 import type { SuInfo } from "./su.ts";
-import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
-import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
+import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/platform/syscall_gate.ts";
+import { type TermuxDirs, termuxDirs } from "../ffi/platform/termux.ts";
 import { hostSystemLinker } from "../ffi/spawn/plan.ts";
 import { landlockAbi } from "../ffi/confine/landlock.ts";
 

@@ -16,10 +16,10 @@
  * ```
  * @module
  */
-export { type GatedSyscall, syscallAllowed } from "../ffi/syscall_gate.ts";
+export { type GatedSyscall, syscallAllowed } from "../ffi/platform/syscall_gate.ts";
 export { doctor, type DoctorReport } from "./doctor.ts";
 export { platform, type PlatformFacts } from "./platform.ts";
-export { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
+export { type TermuxDirs, termuxDirs } from "../ffi/platform/termux.ts";
 export type { SuInfo } from "./su.ts";
 export { detectSu, type RootOutput, type RootRunOptions, runAsRoot } from "./root.ts";
 export { type PhantomKiller, phantomKiller } from "./phantom.ts";

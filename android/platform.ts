@@ -6,13 +6,13 @@
  * injected inputs, so tests can be any device.
  * @module
  */
-import { confinement, type SeccompMode } from "../ffi/confinement.ts";
-import { libc } from "../ffi/libc.ts";
-import { hostPlatform, type Platform, SYSTEM_GETPROP } from "../ffi/platform.ts";
-import { type PropertyReader, propertyReader, sharedGetpropReader } from "../ffi/properties.ts";
+import { confinement, type SeccompMode } from "../ffi/platform/confinement.ts";
+import { libc } from "../ffi/os/libc.ts";
+import { hostPlatform, type Platform, SYSTEM_GETPROP } from "../ffi/platform/platform.ts";
+import { type PropertyReader, propertyReader, sharedGetpropReader } from "../ffi/os/properties.ts";
 import { detectSu } from "./root.ts";
 import type { SuInfo } from "./su.ts";
-import { type TermuxDirs, termuxDirs } from "../ffi/termux.ts";
+import { type TermuxDirs, termuxDirs } from "../ffi/platform/termux.ts";
 
 /** What an Android device says about itself through its properties. */
 export type AndroidDevice = NonNullable<PlatformFacts["device"]>;

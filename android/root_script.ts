@@ -9,7 +9,7 @@
  *   deaths as exit 0.
  * @module
  */
-import { CoreError } from "../ffi/errors.ts";
+import { CoreError } from "../ffi/os/errors.ts";
 import { shellCommand, shellQuote } from "./shell_quote.ts";
 
 /** What the root command sees besides its argv. */

@@ -5,7 +5,7 @@
  * newlines and empty arguments reach the program exactly as given.
  * @module
  */
-import { CoreError } from "../ffi/errors.ts";
+import { CoreError } from "../ffi/os/errors.ts";
 
 /**
  * One argument, quoted for any POSIX shell (dash, mksh, bash, toybox sh).

@@ -9,7 +9,7 @@
  * An `su` that answers none of these is treated like Magisk (the `-c` convention of SuperSU).
  * @module
  */
-import { CoreError } from "../ffi/errors.ts";
+import { CoreError } from "../ffi/os/errors.ts";
 
 /** The kinds of `su` coreshift knows. */
 export type SuFlavour = SuInfo["flavour"];

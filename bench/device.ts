@@ -6,7 +6,7 @@
  * @module
  */
 import { platform } from "../android/platform.ts";
-import { readProcText } from "../ffi/proc_files.ts";
+import { readProcText } from "../ffi/os/proc_files.ts";
 
 /** Where and how a bench ran. */
 export interface Device {

@@ -12,15 +12,15 @@
  */
 import { runSync } from "../mod.ts";
 import type { FdPolicy } from "../ffi/spawn/options.ts";
-import { closeFd } from "../ffi/fds.ts";
-import { hostPlatform, type Platform } from "../ffi/platform.ts";
-import { reap } from "../ffi/process_control.ts";
-import { hostPosixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { closeFd } from "../ffi/os/fds.ts";
+import { hostPlatform, type Platform } from "../ffi/platform/platform.ts";
+import { reap } from "../ffi/platform/process_control.ts";
+import { hostPosixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import { helperSpawn } from "../ffi/spawn/helper_spawn.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
-import { libc } from "../ffi/libc.ts";
-import { cString } from "../ffi/cstrings.ts";
+import { libc } from "../ffi/os/libc.ts";
+import { cString } from "../ffi/os/cstrings.ts";
 import { benchChildren } from "./children/locate.ts";
 import { type LatencyStats, summarize } from "./stats.ts";
 import { timed } from "./timing.ts";

@@ -6,9 +6,9 @@
  * process and the FFI call itself).
  * @module
  */
-import { cString, cStringArray } from "../ffi/cstrings.ts";
-import { sysError } from "../ffi/errors.ts";
-import { libc } from "../ffi/libc.ts";
+import { cString, cStringArray } from "../ffi/os/cstrings.ts";
+import { sysError } from "../ffi/os/errors.ts";
+import { libc } from "../ffi/os/libc.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { HelperRequest } from "../ffi/native/request.ts";
 import { vforkStack } from "../ffi/native/stack.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { OutputOverflowError, runSync, spawn, type SpawnOptions } from "../mod.ts";
-import { readProcText } from "../ffi/proc_files.ts";
+import { readProcText } from "../ffi/os/proc_files.ts";
 import { benchChildren } from "./children/locate.ts";
 import type { LatencyStats } from "./stats.ts";
 import { summarize } from "./stats.ts";

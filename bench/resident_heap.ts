@@ -4,7 +4,7 @@
  * runs), and a fork's cost follows the pages the parent has mapped.
  * @module
  */
-import { libc } from "../ffi/libc.ts";
+import { libc } from "../ffi/os/libc.ts";
 
 /** Maps `mib` MiB of anonymous memory and touches every page; returns the unmapper. */
 export function residentHeap(mib: number): () => void {

@@ -5,8 +5,8 @@
  * @module
  */
 import { runSync } from "../mod.ts";
-import { cStringArray } from "../ffi/cstrings.ts";
-import { listOpenFds } from "../ffi/fds.ts";
+import { cStringArray } from "../ffi/os/cstrings.ts";
+import { listOpenFds } from "../ffi/os/fds.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { benchChildren } from "./children/locate.ts";
 

@@ -5,7 +5,7 @@
  */
 import { CoreError, hostPlatform, runSync } from "../mod.ts";
 import type { Backend } from "../ffi/spawn/options.ts";
-import { shellExitCode } from "../ffi/exit_status.ts";
+import { shellExitCode } from "../ffi/os/exit_status.ts";
 import type { Output, SpawnOptions } from "../mod.ts";
 import { nativeHelperIfAvailable } from "../ffi/native/loader.ts";
 

@@ -5,7 +5,7 @@
 import { probeAbi } from "../android/abi_probe.ts";
 import { doctor, type DoctorReport } from "../android/doctor.ts";
 import { DEFAULT_MAX_PHANTOM_PROCESSES } from "../android/phantom.ts";
-import { libc } from "../ffi/libc.ts";
+import { libc } from "../ffi/os/libc.ts";
 import { parseFlags } from "./flags.ts";
 import { paint, printError } from "./style.ts";
 

@@ -4,8 +4,8 @@
  * executable; 127 not found; 128+N when the child died of signal N.
  * @module
  */
-import { CoreError } from "../ffi/errors.ts";
-import { shellExitCode } from "../ffi/exit_status.ts";
+import { CoreError } from "../ffi/os/errors.ts";
+import { shellExitCode } from "../ffi/os/exit_status.ts";
 import type { Output } from "../ffi/spawn/output.ts";
 
 /** Exit codes `coreshift run` uses for itself. */

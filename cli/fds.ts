@@ -3,8 +3,8 @@
  * each points at and whether exec would close it (`FD_CLOEXEC`, from `/proc/<pid>/fdinfo`).
  * @module
  */
-import { libc } from "../ffi/libc.ts";
-import { listProcDir, readProcLink, readProcText } from "../ffi/proc_files.ts";
+import { libc } from "../ffi/os/libc.ts";
+import { listProcDir, readProcLink, readProcText } from "../ffi/os/proc_files.ts";
 import { parseFlags, USAGE_ERROR } from "./flags.ts";
 import { paint, printError } from "./style.ts";
 

@@ -4,11 +4,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { CoreError, invalidArgument } from "../ffi/errors.ts";
+import { CoreError, invalidArgument } from "../ffi/os/errors.ts";
 import type { Backend, FdPolicy, SpawnOptions } from "../ffi/spawn/options.ts";
 import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
 import { spawn } from "../ffi/async/spawn.ts";
-import { signalNumber } from "../ffi/exit_status.ts";
+import { signalNumber } from "../ffi/os/exit_status.ts";
 import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
 import { type RootFlags, runRootCommand } from "./run_root.ts";
 import { runJson } from "./run_json.ts";

@@ -2,7 +2,7 @@
  * What `coreshift run --json` prints, for a plain run and for `--as-root` alike.
  * @module
  */
-import type { CoreError } from "../ffi/errors.ts";
+import type { CoreError } from "../ffi/os/errors.ts";
 import type { Output } from "../ffi/spawn/output.ts";
 
 /** What `--json` prints. */

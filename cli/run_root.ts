@@ -5,7 +5,7 @@
  * @module
  */
 import { runAsRoot } from "../android/root.ts";
-import { CoreError } from "../ffi/errors.ts";
+import { CoreError } from "../ffi/os/errors.ts";
 import type { SpawnOptions } from "../ffi/spawn/options.ts";
 import { EXIT, exitCodeForOutput } from "./exit_codes.ts";
 import { runJson } from "./run_json.ts";

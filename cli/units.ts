@@ -4,7 +4,7 @@
  * bytes).
  * @module
  */
-import { invalidArgument } from "../ffi/errors.ts";
+import { invalidArgument } from "../ffi/os/errors.ts";
 
 const DURATION_MS: Record<string, number> = {
   ms: 1,

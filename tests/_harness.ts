@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { CoreError, hostPlatform } from "../mod.ts";
-import { devNullFd } from "../ffi/fds.ts";
+import { devNullFd } from "../ffi/os/fds.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { vforkStack } from "../ffi/native/stack.ts";
 import { vforkSharesMemory } from "../ffi/spawn/helper_spawn.ts";

@@ -2,7 +2,7 @@
  * Pretend platforms for tests that check what would happen on a device this machine is not.
  * @module
  */
-import type { Platform } from "../ffi/platform.ts";
+import type { Platform } from "../ffi/platform/platform.ts";
 
 /** Options for a pretend platform; defaults are a plausible device of its kind. */
 export interface PretendOptions {

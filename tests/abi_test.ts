@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { ABI_TABLES, type AbiTable, type ArchName } from "../ffi/abi/mod.ts";
 import { HELPER_CFLAGS } from "../ffi/native/compile.ts";
 import { probeAbi, probeAbiAgainst } from "../android/abi_probe.ts";
-import { libc } from "../ffi/libc.ts";
+import { libc } from "../ffi/os/libc.ts";
 import "./_harness.ts"; // loads libc before any test, so no test is charged with it
 import { differences, flattenTable, parseDump } from "./_abi_compare.ts";
 

@@ -12,14 +12,14 @@ import {
   PROPERTY_SYMBOLS,
   propertyReader,
   sharedGetpropReader,
-} from "../ffi/properties.ts";
+} from "../ffi/os/properties.ts";
 import { parseShebang } from "../ffi/spawn/shebang.ts";
 import { termuxInterpreter } from "../ffi/spawn/termux_exec.ts";
 import { phantomKillerFrom } from "../android/phantom.ts";
 import { platformFacts } from "../android/platform.ts";
-import { platformFrom } from "../ffi/platform.ts";
-import { SYSCALL_GATES } from "../ffi/syscall_gate.ts";
-import { tempDir, termuxSearchPath } from "../ffi/termux.ts";
+import { platformFrom } from "../ffi/platform/platform.ts";
+import { SYSCALL_GATES } from "../ffi/platform/syscall_gate.ts";
+import { tempDir, termuxSearchPath } from "../ffi/platform/termux.ts";
 import { runSync } from "../mod.ts";
 import { BACKENDS } from "./_backends.ts";
 import { assertCoreError, spawnTest, text } from "./_harness.ts";

@@ -13,7 +13,7 @@ import {
 } from "../mod.ts";
 import { MAX_STARTS_IN_FLIGHT } from "../ffi/async/spawn.ts";
 import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
-import { syscallAllowed } from "../ffi/syscall_gate.ts";
+import { syscallAllowed } from "../ffi/platform/syscall_gate.ts";
 import { hostPlatform } from "../mod.ts";
 import { BACKENDS } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";

@@ -7,7 +7,7 @@ import {
   spawn,
   type SpawnOptions,
 } from "../mod.ts";
-import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { posixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import { planSpawn } from "../ffi/spawn/plan.ts";
 import { validateOptions } from "../ffi/spawn/validate.ts";
 import { BACKENDS, runWith } from "./_backends.ts";

@@ -22,7 +22,7 @@ import { ABI_TABLES } from "../ffi/abi/mod.ts";
 import { CLOSE_ABOVE2 } from "../ffi/abi/helper_request.ts";
 import { childFdWork, PGROUP_CODE } from "../ffi/spawn/helper_spawn.ts";
 import { planPosixSpawnCall } from "../ffi/spawn/posix_spawn_call.ts";
-import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { posixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import type { PgroupMode } from "../ffi/spawn/options.ts";
 import type { ValidFdPolicy } from "../ffi/spawn/validate.ts";
 import { appAllowlist, BIONIC_DIR, bionicMissing, type PolicyArch } from "./_android_policy.ts";

@@ -8,9 +8,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ABI_TABLES } from "../ffi/abi/mod.ts";
-import { BIONIC_FIRST_API, OLDEST_API, type OptionalSymbol } from "../ffi/bionic_symbols.ts";
-import { LIBC_SYMBOLS } from "../ffi/libc.ts";
-import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/syscall_gate.ts";
+import {
+  BIONIC_FIRST_API,
+  OLDEST_API,
+  type OptionalSymbol,
+} from "../ffi/platform/bionic_symbols.ts";
+import { LIBC_SYMBOLS } from "../ffi/os/libc.ts";
+import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/platform/syscall_gate.ts";
 import { differences, flattenTable, parseDump } from "./_abi_compare.ts";
 import {
   API_LEVELS,

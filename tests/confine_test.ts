@@ -20,7 +20,7 @@ import {
   NETWORK_DOORS,
   type SeccompRules,
 } from "../ffi/confine/seccomp_filter.ts";
-import { hostPlatform } from "../ffi/platform.ts";
+import { hostPlatform } from "../ffi/platform/platform.ts";
 import { assertCoreError, EMULATED_VFORK, spawnTest, text } from "./_harness.ts";
 import { probePath } from "./fixtures/build.ts";
 

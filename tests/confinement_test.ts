@@ -1,8 +1,8 @@
 /** Seccomp mode and nesting, from /proc/self/status. */
 import assert from "node:assert/strict";
 import { isNested } from "../mod.ts";
-import { confinement, parseConfinement } from "../ffi/confinement.ts";
-import { libc } from "../ffi/libc.ts";
+import { confinement, parseConfinement } from "../ffi/platform/confinement.ts";
+import { libc } from "../ffi/os/libc.ts";
 
 libc(); // /proc is read through libc: open it once, outside the tests' resource sanitizer
 

@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { afterDelay } from "../ffi/async/deadline.ts";
-import { listOpenFds } from "../ffi/fds.ts";
-import { libc } from "../ffi/libc.ts";
-import { TimerFd } from "../ffi/timer_fd.ts";
+import { listOpenFds } from "../ffi/os/fds.ts";
+import { libc } from "../ffi/os/libc.ts";
+import { TimerFd } from "../ffi/os/timer_fd.ts";
 
 libc(); // opened once at module scope: the library handle is not a per-test leak
 

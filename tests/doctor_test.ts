@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { buildDoctorReport, type DoctorInputs } from "../android/doctor.ts";
 import { CoreError } from "../mod.ts";
-import { posixSpawnCaps } from "../ffi/spawn/capabilities.ts";
+import { posixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import type { Platform } from "../mod.ts";
 import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import type { Output, SpawnOptions } from "../mod.ts";
 import { BACKENDS, runWith } from "./_backends.ts";
-import { cloexecPipe, closeFd, fdFlags } from "../ffi/fds.ts";
-import { libc } from "../ffi/libc.ts";
+import { cloexecPipe, closeFd, fdFlags } from "../ffi/os/fds.ts";
+import { libc } from "../ffi/os/libc.ts";
 import { probePath } from "./fixtures/build.ts";
 import { assertCoreError, spawnTest, text } from "./_harness.ts";
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { type Output, runSync, spawn, type SpawnOptions } from "../mod.ts";
-import { cloexecPipe, closeFd, readSome } from "../ffi/fds.ts";
+import { cloexecPipe, closeFd, readSome } from "../ffi/os/fds.ts";
 import { BACKENDS } from "./_backends.ts";
 import { alive, assertCoreError, eventually, spawnTest, text } from "./_harness.ts";
 

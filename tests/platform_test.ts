@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { syscallAllowed } from "../android/mod.ts";
-import { SYSCALL_GATES } from "../ffi/syscall_gate.ts";
+import { SYSCALL_GATES } from "../ffi/platform/syscall_gate.ts";
 import { ABI_TABLES, abiFor } from "../ffi/abi/mod.ts";
-import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platform.ts";
+import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platform/platform.ts";
 import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
-import { posixSpawnCaps, type SpawnSymbol } from "../ffi/spawn/capabilities.ts";
+import { posixSpawnCaps, type SpawnSymbol } from "../ffi/platform/capabilities.ts";
 import { planPosixSpawnCall, type PosixSpawnCallInput } from "../ffi/spawn/posix_spawn_call.ts";
-import { decodeWaitStatus, shellExitCode } from "../ffi/exit_status.ts";
-import { openPidfd } from "../ffi/process_control.ts";
-import { closeFd } from "../ffi/fds.ts";
+import { decodeWaitStatus, shellExitCode } from "../ffi/os/exit_status.ts";
+import { openPidfd } from "../ffi/platform/process_control.ts";
+import { closeFd } from "../ffi/os/fds.ts";
 import { childFdWork } from "../ffi/spawn/helper_spawn.ts";
-import { libc } from "../ffi/libc.ts";
+import { libc } from "../ffi/os/libc.ts";
 
 libc(); // opened once for the whole file, not inside a test's resource sanitizer
 

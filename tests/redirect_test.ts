@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CoreError, type Output, runSync, spawn, type SpawnOptions } from "../mod.ts";
-import { cloexecPipe, closeFd, fdFlags, readSome } from "../ffi/fds.ts";
+import { cloexecPipe, closeFd, fdFlags, readSome } from "../ffi/os/fds.ts";
 import { BACKENDS } from "./_backends.ts";
 import { assertCoreError, spawnTest, text } from "./_harness.ts";
 

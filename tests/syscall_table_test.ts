@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { SYSCALLS_AARCH64 } from "../ffi/abi/syscalls_aarch64.ts";
 import { SYSCALLS_X86_64 } from "../ffi/abi/syscalls_x86_64.ts";
 
-const buildDir = new URL("./.build/", import.meta.url).pathname;
+const buildDir = new URL(".build/", import.meta.url).pathname;
 
 const TARGETS = [
   {

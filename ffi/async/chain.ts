@@ -3,7 +3,7 @@
  * staged.
  * @module
  */
-import { CoreError } from "../errors.ts";
+import { CoreError } from "../os/errors.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
 import type { Output } from "../spawn/output.ts";
 import { spawn } from "./spawn.ts";

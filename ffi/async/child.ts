@@ -7,12 +7,12 @@
  * @module
  */
 import { Capture, OutputBudget } from "../drain.ts";
-import { CoreError, invalidArgument } from "../errors.ts";
-import { type ExitStatus, signalName, signalNumber } from "../exit_status.ts";
-import { libc } from "../libc.ts";
-import { closeFd, dupCloexec } from "../fds.ts";
-import { ptyEndOfInput, setWindowSize } from "../pty.ts";
-import { type Reaped, sendSignal } from "../process_control.ts";
+import { CoreError, invalidArgument } from "../os/errors.ts";
+import { type ExitStatus, signalName, signalNumber } from "../os/exit_status.ts";
+import { libc } from "../os/libc.ts";
+import { closeFd, dupCloexec } from "../os/fds.ts";
+import { ptyEndOfInput, setWindowSize } from "../os/pty.ts";
+import { type Reaped, sendSignal } from "../platform/process_control.ts";
 import { finishOutput, type Output, runStatus } from "../spawn/output.ts";
 import type { SupervisePlan } from "../spawn/plan.ts";
 import { childGroup } from "../spawn/options.ts";

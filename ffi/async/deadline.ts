@@ -5,7 +5,7 @@
  * (docs/performance.md, bench case "cancel"); the timerfd costs four syscalls per deadline. Without timerfd, `setTimeout` it is.
  * @module
  */
-import { MAX_TIMER_MS, TimerFd } from "../timer_fd.ts";
+import { MAX_TIMER_MS, TimerFd } from "../os/timer_fd.ts";
 import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";
 
 /** Cancels a deadline that has not fired; does nothing after it fired or was cancelled. */

@@ -15,9 +15,9 @@
  * loop alive, so a parked timer (never firing: no polling) does meanwhile.
  * @module
  */
-import { cloexecPipe, closeFd } from "../fds.ts";
-import { hostPlatform } from "../platform.ts";
-import { openPidfd, reap, type Reaped } from "../process_control.ts";
+import { cloexecPipe, closeFd } from "../os/fds.ts";
+import { hostPlatform } from "../platform/platform.ts";
+import { openPidfd, reap, type Reaped } from "../platform/process_control.ts";
 import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";
 
 type Settle = { resolve: (reaped: Reaped) => void; reject: (error: unknown) => void };

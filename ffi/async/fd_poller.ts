@@ -15,9 +15,9 @@
  * polled from an unref'd timer instead, so those children no longer keep the program alive.
  * @module
  */
-import { cloexecPipe, closeFd, setNonblocking } from "../fds.ts";
-import { libc } from "../libc.ts";
-import { Epoll, type ReadyEvent } from "../reactor.ts";
+import { cloexecPipe, closeFd, setNonblocking } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
+import { Epoll, type ReadyEvent } from "../os/epoll.ts";
 
 /** Called on the JS thread when a watched fd is ready. */
 export type ReadyHandler = (event: ReadyEvent) => void;

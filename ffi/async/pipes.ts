@@ -3,10 +3,10 @@
  * FFI calls on non-blocking fds, made when the poller says the pipe is ready.
  * @module
  */
-import { type CoreError, sysError } from "../errors.ts";
+import { type CoreError, sysError } from "../os/errors.ts";
 import { CHUNK, PipeReadSize, scratchOf } from "../drain.ts";
-import { closeFd, readSome, writeSome } from "../fds.ts";
-import { libc } from "../libc.ts";
+import { closeFd, readSome, writeSome } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
 import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";
 
 /** What a {@linkcode PipeReader} reports. `end` comes exactly once, after the last `data`. */

@@ -4,15 +4,15 @@
  * started can outlive it.
  * @module
  */
-import { CoreError, invalidArgument } from "../errors.ts";
-import type { ExitStatus } from "../exit_status.ts";
+import { CoreError, invalidArgument } from "../os/errors.ts";
+import type { ExitStatus } from "../os/exit_status.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
 import type { Output } from "../spawn/output.ts";
 import type { Child } from "./child.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import { spawn } from "./spawn.ts";
 import { chooseBackend } from "../spawn/backend.ts";
-import { reap } from "../process_control.ts";
+import { reap } from "../platform/process_control.ts";
 import { LINUX_COMMON } from "../abi/linux_common.ts";
 import { refuseUnknownKeys } from "../spawn/validate.ts";
 

@@ -2,9 +2,9 @@
  * `spawn`: start a child without blocking and get a {@linkcode Child} handle for it.
  * @module
  */
-import { CoreError } from "../errors.ts";
-import { libc } from "../libc.ts";
-import { reap, sendSignal } from "../process_control.ts";
+import { CoreError } from "../os/errors.ts";
+import { libc } from "../os/libc.ts";
+import { reap, sendSignal } from "../platform/process_control.ts";
 import type { SpawnOptions } from "../spawn/options.ts";
 import { abandon, startChild, startChildOnThread, type Started } from "../spawn/start.ts";
 import { Child } from "./child.ts";

@@ -4,8 +4,8 @@
  * whole new one and never a torn write.
  * @module
  */
-import { toBytes } from "../cstrings.ts";
-import { fromRuntimeError, invalidArgument } from "../errors.ts";
+import { toBytes } from "../os/cstrings.ts";
+import { fromRuntimeError, invalidArgument } from "../os/errors.ts";
 
 /** One file to put in place before a chain runs. */
 export interface StageFile {

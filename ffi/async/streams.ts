@@ -3,8 +3,8 @@
  * pipe reader, the pipe fills, and the child blocks in `write` until the reader catches up.
  * @module
  */
-import { concatBytes } from "../bytes.ts";
-import { invalidArgument } from "../errors.ts";
+import { concatBytes } from "../os/bytes.ts";
+import { invalidArgument } from "../os/errors.ts";
 import { ALWAYS_REF, type RefScope, settled as pollerSettled } from "./fd_poller.ts";
 import { PipeReader, type PipeWriter } from "./pipes.ts";
 

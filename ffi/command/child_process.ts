@@ -7,8 +7,8 @@
  * @module
  */
 import type { Child } from "../async/child.ts";
-import { signalNumber } from "../exit_status.ts";
-import type { ExitStatus } from "../exit_status.ts";
+import { signalNumber } from "../os/exit_status.ts";
+import type { ExitStatus } from "../os/exit_status.ts";
 import type { Output } from "../spawn/output.ts";
 import { then } from "../async/promise_then.ts";
 import { notCollectable, notPiped } from "./deno_errors.ts";

@@ -5,10 +5,10 @@
  * coreshift refuses one (`CoreError` naming it), where Deno would ignore a typo.
  * @module
  */
-import { invalidArgument } from "../errors.ts";
-import { directoryErrno } from "../fds.ts";
-import { cString } from "../cstrings.ts";
-import { libc } from "../libc.ts";
+import { invalidArgument } from "../os/errors.ts";
+import { directoryErrno } from "../os/fds.ts";
+import { cString } from "../os/cstrings.ts";
+import { libc } from "../os/libc.ts";
 import { OPTION_KEYS, type SpawnOptions } from "../spawn/options.ts";
 import { refuseUnknownKeys } from "../spawn/validate.ts";
 

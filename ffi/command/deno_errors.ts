@@ -5,7 +5,7 @@
  * backend) stay `CoreError`s.
  * @module
  */
-import { CoreError } from "../errors.ts";
+import { CoreError } from "../os/errors.ts";
 
 /** Deno's error class per errno name, as Rust's `io::ErrorKind` sorts them. */
 const CLASS_BY_ERRNO: Readonly<Record<string, new (message: string) => Error>> = {

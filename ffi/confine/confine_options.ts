@@ -5,7 +5,7 @@
  */
 import { LINUX_COMMON } from "../abi/linux_common.ts";
 import type { ArchName } from "../abi/mod.ts";
-import { invalidArgument } from "../errors.ts";
+import { invalidArgument } from "../os/errors.ts";
 import type { LandlockRules } from "./landlock.ts";
 import {
   ALWAYS_ALLOWED,

@@ -8,12 +8,12 @@
  * @module
  */
 import { LINUX_COMMON } from "../abi/linux_common.ts";
-import { cString } from "../cstrings.ts";
-import { CoreError, sysError } from "../errors.ts";
-import { closeFd, directoryErrno } from "../fds.ts";
-import { libc } from "../libc.ts";
-import type { Platform } from "../platform.ts";
-import { syscallAllowed } from "../syscall_gate.ts";
+import { cString } from "../os/cstrings.ts";
+import { CoreError, sysError } from "../os/errors.ts";
+import { closeFd, directoryErrno } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
+import type { Platform } from "../platform/platform.ts";
+import { syscallAllowed } from "../platform/syscall_gate.ts";
 import { SYSCALLS_AARCH64 } from "../abi/syscalls_aarch64.ts";
 import { SYSCALLS_X86_64 } from "../abi/syscalls_x86_64.ts";
 

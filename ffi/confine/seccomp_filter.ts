@@ -14,7 +14,7 @@ import { LINUX_AARCH64 } from "../abi/linux_aarch64.ts";
 import { LINUX_X86_64 } from "../abi/linux_x86_64.ts";
 import { SYSCALLS_AARCH64 } from "../abi/syscalls_aarch64.ts";
 import { SYSCALLS_X86_64 } from "../abi/syscalls_x86_64.ts";
-import { invalidArgument } from "../errors.ts";
+import { invalidArgument } from "../os/errors.ts";
 
 /** Address families a socket rule names. */
 export const SOCKET_FAMILIES = {

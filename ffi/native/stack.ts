@@ -5,8 +5,8 @@
  * each take one from a small pool, since several may be in flight at once.
  * @module
  */
-import { sysError } from "../errors.ts";
-import { libc } from "../libc.ts";
+import { sysError } from "../os/errors.ts";
+import { libc } from "../os/libc.ts";
 
 /** Usable bytes; the child's setup needs a few hundred, 64 KiB leaves ample room. */
 export const STACK_SIZE = 64 * 1024;

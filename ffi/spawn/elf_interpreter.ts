@@ -5,8 +5,8 @@
  * with nothing to say why; coreshift checks such a list against this before any child exists.
  * @module
  */
-import { closeFd } from "../fds.ts";
-import { libc } from "../libc.ts";
+import { closeFd } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 const ELFCLASS64 = 2;

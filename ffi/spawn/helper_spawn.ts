@@ -3,18 +3,18 @@
  * stdio, call it, and turn a failed child step into a `CoreError` naming the step and errno.
  * @module
  */
-import { syscallAllowed } from "../syscall_gate.ts";
-import { cString, cStringArray } from "../cstrings.ts";
-import { CoreError, errnoName, sysError } from "../errors.ts";
-import { cloexecPipe, closeFd, devNullFd, dupCloexec } from "../fds.ts";
+import { syscallAllowed } from "../platform/syscall_gate.ts";
+import { cString, cStringArray } from "../os/cstrings.ts";
+import { CoreError, errnoName, sysError } from "../os/errors.ts";
+import { cloexecPipe, closeFd, devNullFd, dupCloexec } from "../os/fds.ts";
 import { CLOSE_ABOVE2, SET_IDS } from "../abi/helper_request.ts";
-import { type Libc, libc } from "../libc.ts";
+import { type Libc, libc } from "../os/libc.ts";
 import { nativeHelper } from "../native/loader.ts";
 import { HelperRequest } from "../native/request.ts";
 import { acquireStack, releaseStack, type VforkStack, vforkStack } from "../native/stack.ts";
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
-import type { Platform } from "../platform.ts";
-import { reap } from "../process_control.ts";
+import type { Platform } from "../platform/platform.ts";
+import { reap } from "../platform/process_control.ts";
 import type { LaunchPlan } from "./plan.ts";
 import type { ChildEnd } from "./stdio.ts";
 import type { ValidFdPolicy } from "./validate.ts";

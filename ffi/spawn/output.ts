@@ -2,9 +2,9 @@
  * What a finished child leaves behind.
  * @module
  */
-import { CoreError } from "../errors.ts";
-import type { ExitStatus } from "../exit_status.ts";
-import type { Reaped } from "../process_control.ts";
+import { CoreError } from "../os/errors.ts";
+import type { ExitStatus } from "../os/exit_status.ts";
+import type { Reaped } from "../platform/process_control.ts";
 import type { Supervision } from "../supervise/supervision.ts";
 
 /** The result of a finished child. */

@@ -5,8 +5,8 @@
  * `pipelineSync` drives it on this thread; `pipeline` (ffi/async/pipeline.ts) on the event loop.
  * @module
  */
-import { CoreError, invalidArgument } from "../errors.ts";
-import { cloexecPipe, closeFd } from "../fds.ts";
+import { CoreError, invalidArgument } from "../os/errors.ts";
+import { cloexecPipe, closeFd } from "../os/fds.ts";
 import type { SpawnOptions } from "./options.ts";
 import type { Output } from "./output.ts";
 import { isRedirect, openRedirect, type Redirect } from "./redirect.ts";

@@ -3,11 +3,11 @@
  * backend's support for each option checked, all before any fd or child exists.
  * @module
  */
-import { cString, type CStringArray, cStringArray, readEnviron } from "../cstrings.ts";
-import { CoreError, invalidArgument, sysError } from "../errors.ts";
-import { directoryErrno } from "../fds.ts";
-import { libc } from "../libc.ts";
-import type { PosixSpawnCaps } from "./capabilities.ts";
+import { cString, type CStringArray, cStringArray, readEnviron } from "../os/cstrings.ts";
+import { CoreError, invalidArgument, sysError } from "../os/errors.ts";
+import { directoryErrno } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
+import type { PosixSpawnCaps } from "../platform/capabilities.ts";
 import type { Backend } from "./options.ts";
 import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
 import {
@@ -17,14 +17,19 @@ import {
   termuxProgramPath,
 } from "./termux_exec.ts";
 import type { ValidOptions } from "./validate.ts";
-import { SYSTEM_LINKER_64, systemLinkerExecOn, termuxDirs, termuxSearchPath } from "../termux.ts";
-import { readProcText } from "../proc_files.ts";
+import {
+  SYSTEM_LINKER_64,
+  systemLinkerExecOn,
+  termuxDirs,
+  termuxSearchPath,
+} from "../platform/termux.ts";
+import { readProcText } from "../os/proc_files.ts";
 import type { ValidConfine } from "../confine/confine_options.ts";
 import { createRuleset, landlockAbi } from "../confine/landlock.ts";
 import { buildSeccompFilter, type SeccompRules } from "../confine/seccomp_filter.ts";
 import { hasElfInterpreter } from "./elf_interpreter.ts";
-import { hostPlatform, type Platform } from "../platform.ts";
-import { type GatedSyscall, syscallAllowed } from "../syscall_gate.ts";
+import { hostPlatform, type Platform } from "../platform/platform.ts";
+import { type GatedSyscall, syscallAllowed } from "../platform/syscall_gate.ts";
 
 /** Everything a backend needs, ready to hand to libc. */
 export interface SpawnPlan extends ValidOptions {

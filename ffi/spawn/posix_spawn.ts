@@ -2,11 +2,11 @@
  * The posix_spawn backend: performs a {@linkcode PosixSpawnCall} with libc through FFI.
  * @module
  */
-import { cString } from "../cstrings.ts";
-import { sysError } from "../errors.ts";
-import { closeFd, devNullFd, dupCloexec, fdFlags, listOpenFds } from "../fds.ts";
-import { type Libc, libc } from "../libc.ts";
-import type { PosixSpawnCaps } from "./capabilities.ts";
+import { cString } from "../os/cstrings.ts";
+import { sysError } from "../os/errors.ts";
+import { closeFd, devNullFd, dupCloexec, fdFlags, listOpenFds } from "../os/fds.ts";
+import { type Libc, libc } from "../os/libc.ts";
+import type { PosixSpawnCaps } from "../platform/capabilities.ts";
 import type { LaunchPlan } from "./plan.ts";
 import { type FileAction, needsFdScan, planPosixSpawnCall } from "./posix_spawn_call.ts";
 import type { ChildStdio } from "./stdio.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import type { AbiTable } from "../abi/mod.ts";
-import type { OpenFd } from "../fds.ts";
-import type { PosixSpawnCaps } from "./capabilities.ts";
+import type { OpenFd } from "../os/fds.ts";
+import type { PosixSpawnCaps } from "../platform/capabilities.ts";
 import type { PgroupMode } from "./options.ts";
 import type { ChildEnd } from "./stdio.ts";
 import type { ValidFdPolicy } from "./validate.ts";

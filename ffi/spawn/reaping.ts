@@ -4,7 +4,7 @@
  * order: a pipeline ends when its last process does, as in a shell.
  * @module
  */
-import { reap, type Reaped } from "../process_control.ts";
+import { reap, type Reaped } from "../platform/process_control.ts";
 
 /** Reaps a child and the pipeline stages before it. */
 export class Reaping {

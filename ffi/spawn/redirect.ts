@@ -8,10 +8,10 @@
  * thread, and with it Deno's event loop and every timeout, inside `open()`.
  * @module
  */
-import { cString } from "../cstrings.ts";
-import { invalidArgument, sysError } from "../errors.ts";
-import { clearNonblocking, closeFd, dupCloexec, fdFlags } from "../fds.ts";
-import { libc } from "../libc.ts";
+import { cString } from "../os/cstrings.ts";
+import { invalidArgument, sysError } from "../os/errors.ts";
+import { clearNonblocking, closeFd, dupCloexec, fdFlags } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
 
 /** A file or caller fd, validated. */
 export type Redirect =

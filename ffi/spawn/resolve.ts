@@ -3,10 +3,10 @@
  * exact everywhere, including bionic, where a failed exec in the child only shows as exit 127.
  * @module
  */
-import { CoreError, sysError } from "../errors.ts";
-import { directoryErrno } from "../fds.ts";
-import { cString } from "../cstrings.ts";
-import { libc } from "../libc.ts";
+import { CoreError, sysError } from "../os/errors.ts";
+import { directoryErrno } from "../os/fds.ts";
+import { cString } from "../os/cstrings.ts";
+import { libc } from "../os/libc.ts";
 
 const SLASH = 0x2f;
 const COLON = 0x3a;

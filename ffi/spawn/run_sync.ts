@@ -4,13 +4,13 @@
  * @module
  */
 import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../drain.ts";
-import { closeFd, writeSome } from "../fds.ts";
-import { ptyEndOfInput } from "../pty.ts";
-import { libc } from "../libc.ts";
-import { hostPlatform } from "../platform.ts";
-import { openPidfd, type Reaped, sendSignal } from "../process_control.ts";
-import { Epoll } from "../reactor.ts";
-import { TimerFd } from "../timer_fd.ts";
+import { closeFd, writeSome } from "../os/fds.ts";
+import { ptyEndOfInput } from "../os/pty.ts";
+import { libc } from "../os/libc.ts";
+import { hostPlatform } from "../platform/platform.ts";
+import { openPidfd, type Reaped, sendSignal } from "../platform/process_control.ts";
+import { Epoll } from "../os/epoll.ts";
+import { TimerFd } from "../os/timer_fd.ts";
 import type { SpawnOptions } from "./options.ts";
 import {
   cancelEscalation,

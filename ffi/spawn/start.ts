@@ -3,12 +3,12 @@
  * keep only the parent's pipe ends. Whatever fails, nothing is left open.
  * @module
  */
-import { keepChildrenWaitable } from "../children_waitable.ts";
-import { libc } from "../libc.ts";
-import { hostPlatform } from "../platform.ts";
-import { reap, sendSignal } from "../process_control.ts";
+import { keepChildrenWaitable } from "../os/children_waitable.ts";
+import { libc } from "../os/libc.ts";
+import { hostPlatform } from "../platform/platform.ts";
+import { reap, sendSignal } from "../platform/process_control.ts";
 import { chooseBackend } from "./backend.ts";
-import { hostPosixSpawnCaps } from "./capabilities.ts";
+import { hostPosixSpawnCaps } from "../platform/capabilities.ts";
 import { helperSpawn } from "./helper_spawn.ts";
 import type { SpawnOptions } from "./options.ts";
 import { planSpawn, type SpawnPlan } from "./plan.ts";

@@ -4,11 +4,11 @@
  * since a child whose stdout is non-blocking fails ordinary programs with EAGAIN.
  * @module
  */
-import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../fds.ts";
+import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../os/fds.ts";
 import { isRedirect, openRedirect } from "./redirect.ts";
 import { createRuleset } from "../confine/landlock.ts";
-import { openPty } from "../pty.ts";
-import { hostPlatform } from "../platform.ts";
+import { openPty } from "../os/pty.ts";
+import { hostPlatform } from "../platform/platform.ts";
 import type { LaunchPlan } from "./plan.ts";
 
 /** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */

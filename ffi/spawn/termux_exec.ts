@@ -14,8 +14,8 @@
  *    linker to map).
  * @module
  */
-import { cString } from "../cstrings.ts";
-import { libc } from "../libc.ts";
+import { cString } from "../os/cstrings.ts";
+import { libc } from "../os/libc.ts";
 import { parseShebang } from "./shebang.ts";
 
 /** The FHS directories termux-exec maps into `$PREFIX/bin`. */

@@ -3,11 +3,11 @@
  * behind. Each refusal is a `CoreError` whose message says what to change.
  * @module
  */
-import { invalidArgument, sysError } from "../errors.ts";
-import { fdFlags } from "../fds.ts";
-import { libc } from "../libc.ts";
-import { toBytes } from "../cstrings.ts";
-import { signalName, signalNumber } from "../exit_status.ts";
+import { invalidArgument, sysError } from "../os/errors.ts";
+import { fdFlags } from "../os/fds.ts";
+import { libc } from "../os/libc.ts";
+import { toBytes } from "../os/cstrings.ts";
+import { signalName, signalNumber } from "../os/exit_status.ts";
 import {
   type Backend,
   type CancelPolicy,
@@ -21,7 +21,7 @@ import {
 } from "./options.ts";
 import { type Redirect, validateRedirect } from "./redirect.ts";
 import { validateConfine, type ValidConfine } from "../confine/confine_options.ts";
-import { hostPlatform } from "../platform.ts";
+import { hostPlatform } from "../platform/platform.ts";
 
 /** An fd policy after validation. */
 export type ValidFdPolicy =

@@ -4,9 +4,9 @@
  * @module
  */
 import { syscallAllowed } from "./syscall_gate.ts";
-import { sysError } from "./errors.ts";
-import { decodeWaitStatus, type ExitStatus } from "./exit_status.ts";
-import { libc } from "./libc.ts";
+import { sysError } from "../os/errors.ts";
+import { decodeWaitStatus, type ExitStatus } from "../os/exit_status.ts";
+import { libc } from "../os/libc.ts";
 import type { Platform } from "./platform.ts";
 
 /** CPU and memory a child used, from `wait4`. */

@@ -3,9 +3,9 @@
  * Pure given its inputs, so tests can ask "what would bionic at API 29 allow?".
  * @module
  */
-import { bionicHas } from "../bionic_symbols.ts";
-import { libc } from "../libc.ts";
-import { hostPlatform, type Platform, versionAtLeast } from "../platform.ts";
+import { bionicHas } from "./bionic_symbols.ts";
+import { libc } from "../os/libc.ts";
+import { hostPlatform, type Platform, versionAtLeast } from "./platform.ts";
 
 /** Features of `posix_spawn` on one platform. */
 export interface PosixSpawnCaps {

@@ -4,9 +4,9 @@
  * pretend one (say, bionic at API 29) and check what would be called.
  * @module
  */
-import type { ArchName, LibcName } from "./abi/mod.ts";
-import { libc } from "./libc.ts";
-import { type PropertyReader, sharedGetpropReader } from "./properties.ts";
+import type { ArchName, LibcName } from "../abi/mod.ts";
+import { libc } from "../os/libc.ts";
+import { type PropertyReader, sharedGetpropReader } from "../os/properties.ts";
 
 /** The facts coreshift's choices depend on. */
 export interface Platform {

@@ -4,7 +4,7 @@
  * failed; the message says what to change.
  * @module
  */
-import { LINUX_COMMON } from "./abi/linux_common.ts";
+import { LINUX_COMMON } from "../abi/linux_common.ts";
 
 /**
  * Every code a {@linkcode CoreError} can carry: an errno name such as `"ENOENT"` (`"ERRNO_<n>"`

@@ -3,7 +3,7 @@
  * the no-new-privileges bit. A seccomp filter means some syscalls may kill us with SIGSYS.
  * @module
  */
-import { readProcText } from "./proc_files.ts";
+import { readProcText } from "../os/proc_files.ts";
 
 /** `Seccomp:` in `/proc/self/status`: 0 disabled, 1 strict, 2 filter. */
 export type SeccompMode = "disabled" | "strict" | "filter" | "unknown";

@@ -3,7 +3,7 @@
  * errno. Everything else in ffi/ calls libc through {@linkcode libc}.
  * @module
  */
-import { abiFor, type AbiTable, type ArchName, type LibcName } from "./abi/mod.ts";
+import { abiFor, type AbiTable, type ArchName, type LibcName } from "../abi/mod.ts";
 import { CoreError } from "./errors.ts";
 import { PROPERTY_SYMBOLS, propertyReader } from "./properties.ts";
 

@@ -2,7 +2,7 @@
  * How a child ended, decoded from the kernel's wait status word.
  * @module
  */
-import { LINUX_COMMON } from "./abi/linux_common.ts";
+import { LINUX_COMMON } from "../abi/linux_common.ts";
 
 /**
  * How a child ended: `{ kind: "exited", code }` (0–255) for a child that returned from main or
