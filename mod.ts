@@ -20,7 +20,7 @@
  * @module
  */
 export { runSync } from "./ffi/spawn/run_sync.ts";
-export type { SpawnOptions } from "./ffi/spawn/options.ts";
+export type { SpawnOptions } from "./ffi/options/options.ts";
 export { AbortedError, type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
 export { spawn, spawnOffThread } from "./ffi/async/spawn.ts";
 export { pipeline } from "./ffi/async/pipeline.ts";

@@ -15,7 +15,7 @@ import { platform } from "./platform.ts";
 import type { SuInfo } from "./su.ts";
 import { type GatedSyscall, SYSCALL_GATES, syscallAllowed } from "../ffi/platform/syscall_gate.ts";
 import { type TermuxDirs, termuxDirs } from "../ffi/platform/termux.ts";
-import { hostSystemLinker } from "../ffi/spawn/plan.ts";
+import { hostSystemLinker } from "../ffi/plan/plan.ts";
 import { landlockAbi } from "../ffi/confine/landlock.ts";
 
 /** Everything the report is built from. */

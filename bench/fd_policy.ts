@@ -11,14 +11,14 @@
  * @module
  */
 import { runSync } from "../mod.ts";
-import type { FdPolicy } from "../ffi/spawn/options.ts";
+import type { FdPolicy } from "../ffi/options/options.ts";
 import { closeFd } from "../ffi/os/fds.ts";
 import { hostPlatform, type Platform } from "../ffi/platform/platform.ts";
 import { reap } from "../ffi/platform/process_control.ts";
 import { hostPosixSpawnCaps } from "../ffi/platform/capabilities.ts";
-import { helperSpawn } from "../ffi/spawn/helper_spawn.ts";
-import { planSpawn } from "../ffi/spawn/plan.ts";
-import { validateOptions } from "../ffi/spawn/validate.ts";
+import { helperSpawn } from "../ffi/native/helper_spawn.ts";
+import { planSpawn } from "../ffi/plan/plan.ts";
+import { validateOptions } from "../ffi/options/validate.ts";
 import { libc } from "../ffi/os/libc.ts";
 import { cString } from "../ffi/os/cstrings.ts";
 import { benchChildren } from "./children/locate.ts";

@@ -12,7 +12,7 @@ import { libc } from "../ffi/os/libc.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { HelperRequest } from "../ffi/native/request.ts";
 import { vforkStack } from "../ffi/native/stack.ts";
-import { vforkSharesMemory } from "../ffi/spawn/helper_spawn.ts";
+import { vforkSharesMemory } from "../ffi/native/helper_spawn.ts";
 import { timed } from "./timing.ts";
 
 /** Case names, also read by the ratio table. */

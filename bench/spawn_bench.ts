@@ -7,7 +7,7 @@
 import { runSync } from "../mod.ts";
 import { cStringArray } from "../ffi/os/cstrings.ts";
 import { listOpenFds } from "../ffi/os/fds.ts";
-import { validateOptions } from "../ffi/spawn/validate.ts";
+import { validateOptions } from "../ffi/options/validate.ts";
 import { benchChildren } from "./children/locate.ts";
 
 const { noop } = benchChildren();

@@ -4,7 +4,7 @@
  * @module
  */
 import { CoreError, hostPlatform, runSync } from "../mod.ts";
-import type { Backend } from "../ffi/spawn/options.ts";
+import type { Backend } from "../ffi/options/options.ts";
 import { shellExitCode } from "../ffi/os/exit_status.ts";
 import type { Output, SpawnOptions } from "../mod.ts";
 import { nativeHelperIfAvailable } from "../ffi/native/loader.ts";

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { CoreError, invalidArgument } from "../ffi/os/errors.ts";
-import type { Backend, FdPolicy, SpawnOptions } from "../ffi/spawn/options.ts";
+import type { Backend, FdPolicy, SpawnOptions } from "../ffi/options/options.ts";
 import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
 import { spawn } from "../ffi/async/spawn.ts";
 import { signalNumber } from "../ffi/os/exit_status.ts";

@@ -7,7 +7,7 @@
  */
 import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
 import { spawn } from "../ffi/async/spawn.ts";
-import type { SpawnOptions } from "../ffi/spawn/options.ts";
+import type { SpawnOptions } from "../ffi/options/options.ts";
 import { exitCodeForOutput } from "./exit_codes.ts";
 
 const DEFAULT_SIZE = { columns: 80, rows: 24 };

@@ -6,7 +6,7 @@
  */
 import { runAsRoot } from "../android/root.ts";
 import { CoreError } from "../ffi/os/errors.ts";
-import type { SpawnOptions } from "../ffi/spawn/options.ts";
+import type { SpawnOptions } from "../ffi/options/options.ts";
 import { EXIT, exitCodeForOutput } from "./exit_codes.ts";
 import { runJson } from "./run_json.ts";
 import { printError } from "./style.ts";

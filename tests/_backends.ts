@@ -4,7 +4,7 @@
  * @module
  */
 import { type Output, runSync, type SpawnOptions } from "../mod.ts";
-import type { Backend } from "../ffi/spawn/options.ts";
+import type { Backend } from "../ffi/options/options.ts";
 
 /** Every backend, in the order suites report them. */
 export const BACKENDS: readonly Backend[] = ["posixSpawn", "fork", "vfork"];

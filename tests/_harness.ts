@@ -8,7 +8,7 @@ import { CoreError, hostPlatform } from "../mod.ts";
 import { devNullFd } from "../ffi/os/fds.ts";
 import { nativeHelper } from "../ffi/native/loader.ts";
 import { vforkStack } from "../ffi/native/stack.ts";
-import { vforkSharesMemory } from "../ffi/spawn/helper_spawn.ts";
+import { vforkSharesMemory } from "../ffi/native/helper_spawn.ts";
 import { alive, childPids, openFds } from "./_proc.ts";
 
 export { alive, childPids, openFds };

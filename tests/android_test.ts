@@ -13,8 +13,8 @@ import {
   propertyReader,
   sharedGetpropReader,
 } from "../ffi/os/properties.ts";
-import { parseShebang } from "../ffi/spawn/shebang.ts";
-import { termuxInterpreter } from "../ffi/spawn/termux_exec.ts";
+import { parseShebang } from "../ffi/plan/shebang.ts";
+import { termuxInterpreter } from "../ffi/plan/termux_exec.ts";
 import { phantomKillerFrom } from "../android/phantom.ts";
 import { platformFacts } from "../android/platform.ts";
 import { platformFrom } from "../ffi/platform/platform.ts";

@@ -8,8 +8,8 @@ import {
   type SpawnOptions,
 } from "../mod.ts";
 import { posixSpawnCaps } from "../ffi/platform/capabilities.ts";
-import { planSpawn } from "../ffi/spawn/plan.ts";
-import { validateOptions } from "../ffi/spawn/validate.ts";
+import { planSpawn } from "../ffi/plan/plan.ts";
+import { validateOptions } from "../ffi/options/validate.ts";
 import { BACKENDS, runWith } from "./_backends.ts";
 import { pretendAndroid } from "./_platforms.ts";
 import { assertCoreError, EMULATED_VFORK, spawnTest, text } from "./_harness.ts";

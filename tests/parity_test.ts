@@ -13,7 +13,7 @@ import {
   spawnOffThread,
   type SpawnOptions,
 } from "../mod.ts";
-import type { Backend } from "../ffi/spawn/options.ts";
+import type { Backend } from "../ffi/options/options.ts";
 import { BACKENDS } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";
 import { alive, eventually, spawnTest, text } from "./_harness.ts";

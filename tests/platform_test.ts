@@ -5,11 +5,14 @@ import { ABI_TABLES, abiFor } from "../ffi/abi/mod.ts";
 import { parseKernelRelease, type Platform, versionAtLeast } from "../ffi/platform/platform.ts";
 import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 import { posixSpawnCaps, type SpawnSymbol } from "../ffi/platform/capabilities.ts";
-import { planPosixSpawnCall, type PosixSpawnCallInput } from "../ffi/spawn/posix_spawn_call.ts";
+import {
+  planPosixSpawnCall,
+  type PosixSpawnCallInput,
+} from "../ffi/posix_spawn/posix_spawn_call.ts";
 import { decodeWaitStatus, shellExitCode } from "../ffi/os/exit_status.ts";
 import { openPidfd } from "../ffi/platform/process_control.ts";
 import { closeFd } from "../ffi/os/fds.ts";
-import { childFdWork } from "../ffi/spawn/helper_spawn.ts";
+import { childFdWork } from "../ffi/native/helper_spawn.ts";
 import { libc } from "../ffi/os/libc.ts";
 
 libc(); // opened once for the whole file, not inside a test's resource sanitizer

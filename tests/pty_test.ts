@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { AbortedError, OutputOverflowError, runSync, spawn } from "../mod.ts";
-import type { Backend } from "../ffi/spawn/options.ts";
+import type { Backend } from "../ffi/options/options.ts";
 import { assertCoreError, pidExists, spawnTest, text } from "./_harness.ts";
 
 const PTY = { columns: 91, rows: 17 };

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runSync, spawn } from "../mod.ts";
 import { systemLinkerExecOn } from "../ffi/platform/termux.ts";
-import { appDataDirOf } from "../ffi/spawn/termux_exec.ts";
+import { appDataDirOf } from "../ffi/plan/termux_exec.ts";
 import { BACKENDS } from "./_backends.ts";
 import { assertCoreError, spawnTest, text } from "./_harness.ts";
 import { fakeLinkerPath, probePath } from "./fixtures/build.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { CoreError } from "../os/errors.ts";
-import type { SpawnOptions } from "../spawn/options.ts";
+import type { SpawnOptions } from "../options/options.ts";
 import type { Output } from "../spawn/output.ts";
 import { spawn } from "./spawn.ts";
 import { stageFiles } from "./stage_files.ts";

@@ -3,7 +3,7 @@
  * ffi/spawn/pipeline.ts for how the stages are connected and started).
  * @module
  */
-import type { SpawnOptions } from "../spawn/options.ts";
+import type { SpawnOptions } from "../options/options.ts";
 import { type pipelineSync, startPipeline } from "../spawn/pipeline.ts";
 import type { Child } from "./child.ts";
 import { adopt, refuseAborted } from "./spawn.ts";

@@ -6,15 +6,15 @@
  */
 import { CoreError, invalidArgument } from "../os/errors.ts";
 import type { ExitStatus } from "../os/exit_status.ts";
-import type { SpawnOptions } from "../spawn/options.ts";
+import type { SpawnOptions } from "../options/options.ts";
 import type { Output } from "../spawn/output.ts";
 import type { Child } from "./child.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import { spawn } from "./spawn.ts";
-import { chooseBackend } from "../spawn/backend.ts";
+import { chooseBackend } from "../start/backend.ts";
 import { reap } from "../platform/process_control.ts";
 import { LINUX_COMMON } from "../abi/linux_common.ts";
-import { refuseUnknownKeys } from "../spawn/validate.ts";
+import { refuseUnknownKeys } from "../options/validate.ts";
 
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };

@@ -5,8 +5,8 @@
 import { CoreError } from "../os/errors.ts";
 import { libc } from "../os/libc.ts";
 import { reap, sendSignal } from "../platform/process_control.ts";
-import type { SpawnOptions } from "../spawn/options.ts";
-import { abandon, startChild, startChildOnThread, type Started } from "../spawn/start.ts";
+import type { SpawnOptions } from "../options/options.ts";
+import { abandon, startChild, startChildOnThread, type Started } from "../start/start.ts";
 import { Child } from "./child.ts";
 import { unwatchExit, watchExit } from "./exit_watcher.ts";
 import type { RefScope } from "./fd_poller.ts";

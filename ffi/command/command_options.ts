@@ -9,8 +9,8 @@ import { invalidArgument } from "../os/errors.ts";
 import { directoryErrno } from "../os/fds.ts";
 import { cString } from "../os/cstrings.ts";
 import { libc } from "../os/libc.ts";
-import { OPTION_KEYS, type SpawnOptions } from "../spawn/options.ts";
-import { refuseUnknownKeys } from "../spawn/validate.ts";
+import { OPTION_KEYS, type SpawnOptions } from "../options/options.ts";
+import { refuseUnknownKeys } from "../options/validate.ts";
 
 /**
  * Deno.CommandOptions, plus coreshift's spawn options (`timeoutMs`, `fdPolicy`, `pgroup`,

@@ -7,13 +7,13 @@
  */
 import { CoreError, invalidArgument } from "../os/errors.ts";
 import { cloexecPipe, closeFd } from "../os/fds.ts";
-import type { SpawnOptions } from "./options.ts";
+import type { SpawnOptions } from "../options/options.ts";
 import type { Output } from "./output.ts";
-import { isRedirect, openRedirect, type Redirect } from "./redirect.ts";
+import { isRedirect, openRedirect, type Redirect } from "../options/redirect.ts";
 import { superviseSync } from "./run_sync.ts";
-import type { SpawnPlan } from "./plan.ts";
-import { abandon, launch, planFor, type Started } from "./start.ts";
-import { isPlainObject, type RunMode } from "./validate.ts";
+import type { SpawnPlan } from "../plan/plan.ts";
+import { abandon, launch, planFor, type Started } from "../start/start.ts";
+import { isPlainObject, type RunMode } from "../options/validate.ts";
 
 /** One stage: its program and what it alone may set (see {@linkcode pipelineSync}). */
 export type PipelineStage = Parameters<typeof pipelineSync>[0][number];

@@ -11,7 +11,7 @@ import { hostPlatform } from "../platform/platform.ts";
 import { openPidfd, type Reaped, sendSignal } from "../platform/process_control.ts";
 import { Epoll } from "../os/epoll.ts";
 import { TimerFd } from "../os/timer_fd.ts";
-import type { SpawnOptions } from "./options.ts";
+import type { SpawnOptions } from "../options/options.ts";
 import {
   cancelEscalation,
   type StopSignal,
@@ -19,11 +19,11 @@ import {
   type SupervisionPort,
 } from "../supervise/supervision.ts";
 import { finishOutput, type Output } from "./output.ts";
-import type { SupervisePlan } from "./plan.ts";
-import { childGroup } from "./options.ts";
+import type { SupervisePlan } from "../plan/plan.ts";
+import { childGroup } from "../options/options.ts";
 import { Reaping } from "./reaping.ts";
-import { startChild, type Started } from "./start.ts";
-import type { ChildStdio } from "./stdio.ts";
+import { startChild, type Started } from "../start/start.ts";
+import type { ChildStdio } from "../plan/stdio.ts";
 
 /**
  * Runs a program to completion and returns its output. Blocks the thread until the child is

@@ -7,9 +7,9 @@ import { sysError } from "../os/errors.ts";
 import { closeFd, devNullFd, dupCloexec, fdFlags, listOpenFds } from "../os/fds.ts";
 import { type Libc, libc } from "../os/libc.ts";
 import type { PosixSpawnCaps } from "../platform/capabilities.ts";
-import type { LaunchPlan } from "./plan.ts";
+import type { LaunchPlan } from "../plan/plan.ts";
 import { type FileAction, needsFdScan, planPosixSpawnCall } from "./posix_spawn_call.ts";
-import type { ChildStdio } from "./stdio.ts";
+import type { ChildStdio } from "../plan/stdio.ts";
 
 /**
  * Spawn attributes depend only on (flags, pgroup), so each combination is prepared once and

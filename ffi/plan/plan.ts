@@ -8,7 +8,7 @@ import { CoreError, invalidArgument, sysError } from "../os/errors.ts";
 import { directoryErrno } from "../os/fds.ts";
 import { libc } from "../os/libc.ts";
 import type { PosixSpawnCaps } from "../platform/capabilities.ts";
-import type { Backend } from "./options.ts";
+import type { Backend } from "../options/options.ts";
 import { DEFAULT_PATH, resolveProgram } from "./resolve.ts";
 import {
   appDataDirOf,
@@ -16,7 +16,7 @@ import {
   termuxExecTarget,
   termuxProgramPath,
 } from "./termux_exec.ts";
-import type { ValidOptions } from "./validate.ts";
+import type { ValidOptions } from "../options/validate.ts";
 import {
   SYSTEM_LINKER_64,
   systemLinkerExecOn,

@@ -5,7 +5,7 @@
  * @module
  */
 import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../os/fds.ts";
-import { isRedirect, openRedirect } from "./redirect.ts";
+import { isRedirect, openRedirect } from "../options/redirect.ts";
 import { createRuleset } from "../confine/landlock.ts";
 import { openPty } from "../os/pty.ts";
 import { hostPlatform } from "../platform/platform.ts";

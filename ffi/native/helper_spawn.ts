@@ -9,15 +9,15 @@ import { CoreError, errnoName, sysError } from "../os/errors.ts";
 import { cloexecPipe, closeFd, devNullFd, dupCloexec } from "../os/fds.ts";
 import { CLOSE_ABOVE2, SET_IDS } from "../abi/helper_request.ts";
 import { type Libc, libc } from "../os/libc.ts";
-import { nativeHelper } from "../native/loader.ts";
-import { HelperRequest } from "../native/request.ts";
-import { acquireStack, releaseStack, type VforkStack, vforkStack } from "../native/stack.ts";
-import { CHILD_STEP_HINTS, CHILD_STEPS } from "../native/steps.ts";
+import { nativeHelper } from "./loader.ts";
+import { HelperRequest } from "./request.ts";
+import { acquireStack, releaseStack, type VforkStack, vforkStack } from "./stack.ts";
+import { CHILD_STEP_HINTS, CHILD_STEPS } from "./steps.ts";
 import type { Platform } from "../platform/platform.ts";
 import { reap } from "../platform/process_control.ts";
-import type { LaunchPlan } from "./plan.ts";
-import type { ChildEnd } from "./stdio.ts";
-import type { ValidFdPolicy } from "./validate.ts";
+import type { LaunchPlan } from "../plan/plan.ts";
+import type { ChildEnd } from "../plan/stdio.ts";
+import type { ValidFdPolicy } from "../options/validate.ts";
 
 /** Every signal: the child resets each one that is not at its default already. */
 const ALL_SIGNALS = 0xffffffffffffffffn;

@@ -9,12 +9,12 @@ import { hostPlatform } from "../platform/platform.ts";
 import { reap, sendSignal } from "../platform/process_control.ts";
 import { chooseBackend } from "./backend.ts";
 import { hostPosixSpawnCaps } from "../platform/capabilities.ts";
-import { helperSpawn } from "./helper_spawn.ts";
-import type { SpawnOptions } from "./options.ts";
-import { planSpawn, type SpawnPlan } from "./plan.ts";
-import { posixSpawn } from "./posix_spawn.ts";
-import { ChildStdio } from "./stdio.ts";
-import { type RunMode, validateOptions } from "./validate.ts";
+import { helperSpawn } from "../native/helper_spawn.ts";
+import type { SpawnOptions } from "../options/options.ts";
+import { planSpawn, type SpawnPlan } from "../plan/plan.ts";
+import { posixSpawn } from "../posix_spawn/posix_spawn.ts";
+import { ChildStdio } from "../plan/stdio.ts";
+import { type RunMode, validateOptions } from "../options/validate.ts";
 
 /** A child that is running, with the parent's ends of its pipes. */
 export interface Started {

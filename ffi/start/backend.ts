@@ -4,7 +4,7 @@
  * @module
  */
 import { nativeHelper, nativeHelperIfAvailable } from "../native/loader.ts";
-import type { Backend } from "./options.ts";
+import type { Backend } from "../options/options.ts";
 
 /**
  * The backend for a spawn that asked for `requested` (null: no preference). `needsChildCode`:

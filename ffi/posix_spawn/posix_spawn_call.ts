@@ -7,9 +7,9 @@
 import type { AbiTable } from "../abi/mod.ts";
 import type { OpenFd } from "../os/fds.ts";
 import type { PosixSpawnCaps } from "../platform/capabilities.ts";
-import type { PgroupMode } from "./options.ts";
-import type { ChildEnd } from "./stdio.ts";
-import type { ValidFdPolicy } from "./validate.ts";
+import type { PgroupMode } from "../options/options.ts";
+import type { ChildEnd } from "../plan/stdio.ts";
+import type { ValidFdPolicy } from "../options/validate.ts";
 
 /** One `posix_spawn_file_actions_add*` call. */
 export type FileAction =
