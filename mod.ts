@@ -19,24 +19,24 @@
  * ```
  * @module
  */
-export { runSync } from "./ffi/spawn/run_sync.ts";
+export { runSync } from "./ffi/run/run_sync.ts";
 export type { SpawnOptions } from "./ffi/options/options.ts";
-export { AbortedError, type Output, OutputOverflowError } from "./ffi/spawn/output.ts";
-export { spawn, spawnOffThread } from "./ffi/async/spawn.ts";
-export { pipeline } from "./ffi/async/pipeline.ts";
-export { pipelineSync } from "./ffi/spawn/pipeline.ts";
-export { Child } from "./ffi/async/child.ts";
+export { AbortedError, type Output, OutputOverflowError } from "./ffi/supervise/output.ts";
+export { spawn, spawnOffThread } from "./ffi/run/spawn.ts";
+export { pipeline } from "./ffi/run/pipeline.ts";
+export { pipelineSync } from "./ffi/run/pipeline_sync.ts";
+export { Child } from "./ffi/run/child.ts";
 export { Command } from "./ffi/command/command.ts";
 export type { CommandOptions } from "./ffi/command/command_options.ts";
 export type { ChildProcess } from "./ffi/command/child_process.ts";
 export { installCommand } from "./ffi/command/install.ts";
-export { chain, type ChainOptions, type ChainResult } from "./ffi/async/chain.ts";
+export { chain, type ChainOptions, type ChainResult } from "./ffi/run/chain.ts";
 export {
   type EntryInfo,
   type ProcessHandle,
   ProcessRegistry,
   type RegistryOptions,
-} from "./ffi/async/registry.ts";
+} from "./ffi/run/registry.ts";
 export { isNested } from "./ffi/platform/confinement.ts";
 export { CoreError, type CoreErrorCode } from "./ffi/os/errors.ts";
 export type { ExitStatus } from "./ffi/os/exit_status.ts";

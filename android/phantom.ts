@@ -5,7 +5,7 @@
  * read them, and then they stay unknown rather than guessed.
  * @module
  */
-import { runSync } from "../ffi/spawn/run_sync.ts";
+import { runSync } from "../ffi/run/run_sync.ts";
 
 /** The killer's settings as far as they could be read. */
 export interface PhantomKiller {

@@ -5,13 +5,13 @@
  * @module
  */
 import { afterDelay, type CancelDeadline } from "../ffi/async/deadline.ts";
-import { spawn } from "../ffi/async/spawn.ts";
-import { AbortedError } from "../ffi/spawn/output.ts";
+import { spawn } from "../ffi/run/spawn.ts";
+import { AbortedError } from "../ffi/supervise/output.ts";
 import { Supervision } from "../ffi/supervise/supervision.ts";
 import { CoreError, invalidArgument } from "../ffi/os/errors.ts";
 import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
 import { type ExitStatus, signaledBy } from "../ffi/os/exit_status.ts";
-import { runSync } from "../ffi/spawn/run_sync.ts";
+import { runSync } from "../ffi/run/run_sync.ts";
 import { parseRootReport, rootCommand, type RootReport } from "./root_script.ts";
 import { classifySu, findSu, suArgv, type SuInfo } from "./su.ts";
 import { tempDir } from "../ffi/platform/termux.ts";

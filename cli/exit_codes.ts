@@ -6,7 +6,7 @@
  */
 import { CoreError } from "../ffi/os/errors.ts";
 import { shellExitCode } from "../ffi/os/exit_status.ts";
-import type { Output } from "../ffi/spawn/output.ts";
+import type { Output } from "../ffi/supervise/output.ts";
 
 /** Exit codes `coreshift run` uses for itself. */
 export const EXIT = {

@@ -6,8 +6,8 @@
 import { parseArgs } from "node:util";
 import { CoreError, invalidArgument } from "../ffi/os/errors.ts";
 import type { Backend, FdPolicy, SpawnOptions } from "../ffi/options/options.ts";
-import { type Output, OutputOverflowError } from "../ffi/spawn/output.ts";
-import { spawn } from "../ffi/async/spawn.ts";
+import { type Output, OutputOverflowError } from "../ffi/supervise/output.ts";
+import { spawn } from "../ffi/run/spawn.ts";
 import { signalNumber } from "../ffi/os/exit_status.ts";
 import { EXIT, exitCodeForError, exitCodeForOutput } from "./exit_codes.ts";
 import { type RootFlags, runRootCommand } from "./run_root.ts";

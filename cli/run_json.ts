@@ -3,7 +3,7 @@
  * @module
  */
 import type { CoreError } from "../ffi/os/errors.ts";
-import type { Output } from "../ffi/spawn/output.ts";
+import type { Output } from "../ffi/supervise/output.ts";
 
 /** What `--json` prints. */
 export interface RunJson {

@@ -6,7 +6,7 @@
  * @module
  */
 import { LINUX_COMMON } from "../ffi/abi/linux_common.ts";
-import { spawn } from "../ffi/async/spawn.ts";
+import { spawn } from "../ffi/run/spawn.ts";
 import type { SpawnOptions } from "../ffi/options/options.ts";
 import { exitCodeForOutput } from "./exit_codes.ts";
 

@@ -6,7 +6,7 @@
  * default and that Deno lets a program listen to (it refuses SIGILL, SIGFPE and SIGSEGV).
  * @module
  */
-import type { Child } from "../ffi/async/child.ts";
+import type { Child } from "../ffi/run/child.ts";
 
 /** Passed on to the child. */
 export const RELAYED = [

@@ -11,7 +11,7 @@ import {
   spawn,
   spawnOffThread,
 } from "../mod.ts";
-import { MAX_STARTS_IN_FLIGHT } from "../ffi/async/spawn.ts";
+import { MAX_STARTS_IN_FLIGHT } from "../ffi/run/spawn.ts";
 import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
 import { syscallAllowed } from "../ffi/platform/syscall_gate.ts";
 import { hostPlatform } from "../mod.ts";

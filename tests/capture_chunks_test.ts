@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CaptureChunks } from "../ffi/capture_chunks.ts";
+import { CaptureChunks } from "../ffi/supervise/capture_chunks.ts";
 
 const scratch = new Uint8Array(64 * 1024);
 

@@ -1,7 +1,7 @@
 /** `chain` and `stageFiles`. */
 import assert from "node:assert/strict";
 import { chain } from "../mod.ts";
-import { stageFiles } from "../ffi/async/stage_files.ts";
+import { stageFiles } from "../ffi/run/stage_files.ts";
 import { assertRejectsCoreError, spawnTest, text } from "./_harness.ts";
 
 spawnTest("chain: stops at the first failure and says which stage", async () => {

@@ -1,7 +1,7 @@
 /** `ProcessRegistry` and its ring buffers. */
 import assert from "node:assert/strict";
 import { CoreError, type ProcessHandle, ProcessRegistry } from "../mod.ts";
-import { RingBuffer } from "../ffi/async/ring_buffer.ts";
+import { RingBuffer } from "../ffi/run/ring_buffer.ts";
 import { probePath } from "./fixtures/build.ts";
 import {
   alive,

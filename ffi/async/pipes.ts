@@ -4,7 +4,7 @@
  * @module
  */
 import { type CoreError, sysError } from "../os/errors.ts";
-import { CHUNK, PipeReadSize, scratchOf } from "../drain.ts";
+import { CHUNK, PipeReadSize, scratchOf } from "../supervise/drain.ts";
 import { closeFd, readSome, writeSome } from "../os/fds.ts";
 import { libc } from "../os/libc.ts";
 import { ALWAYS_REF, type RefScope, unwatch, watch } from "./fd_poller.ts";

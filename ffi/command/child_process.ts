@@ -6,10 +6,10 @@
  * sends SIGTERM, and `await using` that sends SIGTERM and waits.
  * @module
  */
-import type { Child } from "../async/child.ts";
+import type { Child } from "../run/child.ts";
 import { signalNumber } from "../os/exit_status.ts";
 import type { ExitStatus } from "../os/exit_status.ts";
-import type { Output } from "../spawn/output.ts";
+import type { Output } from "../supervise/output.ts";
 import { then } from "../async/promise_then.ts";
 import { notCollectable, notPiped } from "./deno_errors.ts";
 

@@ -4,8 +4,8 @@
  * coreshift spawn option is there beside Deno's.
  * @module
  */
-import { spawn } from "../async/spawn.ts";
-import { runSync } from "../spawn/run_sync.ts";
+import { spawn } from "../run/spawn.ts";
+import { runSync } from "../run/run_sync.ts";
 import { ChildProcess, commandOutput } from "./child_process.ts";
 import {
   type CommandMode,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { SpawnOptions } from "../options/options.ts";
-import { type pipelineSync, startPipeline } from "../spawn/pipeline.ts";
+import { type pipelineSync, startPipeline } from "./pipeline_sync.ts";
 import type { Child } from "./child.ts";
 import { adopt, refuseAborted } from "./spawn.ts";
 

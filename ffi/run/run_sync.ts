@@ -3,7 +3,7 @@
  * synchronous driver of {@linkcode Supervision}, which decides every stop.
  * @module
  */
-import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../drain.ts";
+import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../supervise/drain.ts";
 import { closeFd, writeSome } from "../os/fds.ts";
 import { ptyEndOfInput } from "../os/pty.ts";
 import { libc } from "../os/libc.ts";
@@ -18,10 +18,10 @@ import {
   Supervision,
   type SupervisionPort,
 } from "../supervise/supervision.ts";
-import { finishOutput, type Output } from "./output.ts";
+import { finishOutput, type Output } from "../supervise/output.ts";
 import type { SupervisePlan } from "../plan/plan.ts";
 import { childGroup } from "../options/options.ts";
-import { Reaping } from "./reaping.ts";
+import { Reaping } from "../supervise/reaping.ts";
 import { startChild, type Started } from "../start/start.ts";
 import type { ChildStdio } from "../plan/stdio.ts";
 

@@ -7,7 +7,7 @@
 import { CoreError, invalidArgument } from "../os/errors.ts";
 import type { ExitStatus } from "../os/exit_status.ts";
 import type { SpawnOptions } from "../options/options.ts";
-import type { Output } from "../spawn/output.ts";
+import type { Output } from "../supervise/output.ts";
 import type { Child } from "./child.ts";
 import { RingBuffer } from "./ring_buffer.ts";
 import { spawn } from "./spawn.ts";

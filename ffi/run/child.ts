@@ -6,25 +6,25 @@
  * poller, cancelled when it finishes.
  * @module
  */
-import { Capture, OutputBudget } from "../drain.ts";
+import { Capture, OutputBudget } from "../supervise/drain.ts";
 import { CoreError, invalidArgument } from "../os/errors.ts";
 import { type ExitStatus, signalName, signalNumber } from "../os/exit_status.ts";
 import { libc } from "../os/libc.ts";
 import { closeFd, dupCloexec } from "../os/fds.ts";
 import { ptyEndOfInput, setWindowSize } from "../os/pty.ts";
 import { type Reaped, sendSignal } from "../platform/process_control.ts";
-import { finishOutput, type Output, runStatus } from "../spawn/output.ts";
+import { finishOutput, type Output, runStatus } from "../supervise/output.ts";
 import type { SupervisePlan } from "../plan/plan.ts";
 import { childGroup } from "../options/options.ts";
 import type { Started } from "../start/start.ts";
 import type { ChildStdio } from "../plan/stdio.ts";
 import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
-import { afterDelay, type CancelDeadline } from "./deadline.ts";
-import { exitRefsChanged, reapNow } from "./exit_watcher.ts";
-import { refsChanged, type RefScope, settled } from "./fd_poller.ts";
-import { PipeReader, PipeWriter } from "./pipes.ts";
-import { all, then } from "./promise_then.ts";
-import { collect, pipeReadable, pipeWritable } from "./streams.ts";
+import { afterDelay, type CancelDeadline } from "../async/deadline.ts";
+import { exitRefsChanged, reapNow } from "../async/exit_watcher.ts";
+import { refsChanged, type RefScope, settled } from "../async/fd_poller.ts";
+import { PipeReader, PipeWriter } from "../async/pipes.ts";
+import { all, then } from "../async/promise_then.ts";
+import { collect, pipeReadable, pipeWritable } from "../async/streams.ts";
 
 type OutputStream = "stdout" | "stderr";
 

@@ -12,7 +12,7 @@
  * bench case "async").
  * @module
  */
-import { concatBytes } from "./os/bytes.ts";
+import { concatBytes } from "../os/bytes.ts";
 /** A region to read into, from {@linkcode CaptureChunks.room}. */
 export interface Room {
   /** Where the next read should land. */

@@ -8,9 +8,9 @@ import { reap, sendSignal } from "../platform/process_control.ts";
 import type { SpawnOptions } from "../options/options.ts";
 import { abandon, startChild, startChildOnThread, type Started } from "../start/start.ts";
 import { Child } from "./child.ts";
-import { unwatchExit, watchExit } from "./exit_watcher.ts";
-import type { RefScope } from "./fd_poller.ts";
-import { all, then } from "./promise_then.ts";
+import { unwatchExit, watchExit } from "../async/exit_watcher.ts";
+import type { RefScope } from "../async/fd_poller.ts";
+import { all, then } from "../async/promise_then.ts";
 
 /**
  * Starts a child on Deno's event loop. Every `runSync` option works with the same meaning;

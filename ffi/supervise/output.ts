@@ -5,7 +5,7 @@
 import { CoreError } from "../os/errors.ts";
 import type { ExitStatus } from "../os/exit_status.ts";
 import type { Reaped } from "../platform/process_control.ts";
-import type { Supervision } from "../supervise/supervision.ts";
+import type { Supervision } from "./supervision.ts";
 
 /** The result of a finished child. */
 export interface Output {

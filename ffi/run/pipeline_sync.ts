@@ -8,7 +8,7 @@
 import { CoreError, invalidArgument } from "../os/errors.ts";
 import { cloexecPipe, closeFd } from "../os/fds.ts";
 import type { SpawnOptions } from "../options/options.ts";
-import type { Output } from "./output.ts";
+import type { Output } from "../supervise/output.ts";
 import { isRedirect, openRedirect, type Redirect } from "../options/redirect.ts";
 import { superviseSync } from "./run_sync.ts";
 import type { SpawnPlan } from "../plan/plan.ts";

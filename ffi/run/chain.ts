@@ -5,7 +5,7 @@
  */
 import { CoreError } from "../os/errors.ts";
 import type { SpawnOptions } from "../options/options.ts";
-import type { Output } from "../spawn/output.ts";
+import type { Output } from "../supervise/output.ts";
 import { spawn } from "./spawn.ts";
 import { stageFiles } from "./stage_files.ts";
 

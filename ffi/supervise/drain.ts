@@ -5,7 +5,7 @@
  * @module
  */
 import { CaptureChunks, type Room } from "./capture_chunks.ts";
-import { growPipe, readSome, writeSome } from "./os/fds.ts";
+import { growPipe, readSome, writeSome } from "../os/fds.ts";
 
 /** Bytes read or written per syscall: the default pipe size. */
 export const CHUNK = 64 * 1024;
