@@ -7,7 +7,7 @@
  * {@linkcode CoreError} naming the step and errno.
  *
  * Parsers, constants and test helpers are not part of this surface: they live in their own
- * files (e.g. `ffi/exit_status.ts`, `ffi/confinement.ts`).
+ * files (e.g. `ffi/os/exit_status.ts`, `ffi/platform/confinement.ts`).
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  * (read-only: execute, read files, list directories; read-write: everything). The ruleset fd
  * goes to the helper, whose child restricts itself with it just before exec; everything not
  * under a rule is denied. Most Android kernels lack Landlock, and no Android app filter allows
- * it (ffi/syscall_gate.ts).
+ * it (ffi/platform/syscall_gate.ts).
  * @module
  */
 import { LINUX_COMMON } from "../abi/linux_common.ts";

@@ -1,6 +1,6 @@
 /**
  * `pipeline`: `a | b | c` on Deno's event loop, as one {@linkcode Child} (see
- * ffi/spawn/pipeline.ts for how the stages are connected and started).
+ * ffi/run/pipeline_sync.ts for how the stages are connected and started).
  * @module
  */
 import type { SpawnOptions } from "../options/options.ts";

@@ -2,7 +2,7 @@
  * `a | b | c` without a shell: each stage's stdout is a kernel pipe into the next stage's stdin
  * (no byte passes through JS), every stage is in one process group (the first leads it, the
  * others join), and the last stage is supervised as one child whose stops reach the whole group.
- * `pipelineSync` drives it on this thread; `pipeline` (ffi/async/pipeline.ts) on the event loop.
+ * `pipelineSync` drives it on this thread; `pipeline` (ffi/run/pipeline.ts) on the event loop.
  * @module
  */
 import { CoreError, invalidArgument } from "../os/errors.ts";
