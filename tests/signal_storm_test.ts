@@ -24,6 +24,8 @@ async function underStorm(options: SpawnOptions, ms: number) {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", runner, probePath(), JSON.stringify(options), String(ms)],
     stdin: "null",
+    // A runner stalled past any timeout of its children fails instead of stalling the suite.
+    signal: AbortSignal.timeout(ms + 240_000),
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);
   assert.equal(out.code, 0, `the storm runner failed (${out.signal ?? out.code}): ${stderr}`);
@@ -34,7 +36,7 @@ const child = { program: "sh", args: ["-c", "echo hi; sleep 0.02"] };
 const pty = { columns: 80, rows: 24 };
 
 spawnTest("storm: pty children with a 20 s timeout are never timed out early", async () => {
-  const { runs, early } = await underStorm({ ...child, pty, timeoutMs: 20_000 }, 8_000);
+  const { runs, early } = await underStorm({ ...child, pty, timeoutMs: 20_000 }, 12_000);
   assert.deepEqual(early, [], `${early.length} of ${runs} runs ended early`);
   assert.ok(runs > 50, `the storm left room for only ${runs} runs`);
 }, skip);
