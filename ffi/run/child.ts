@@ -13,12 +13,13 @@ import { libc } from "../os/libc.ts";
 import { closeFd, dupCloexec } from "../os/fds.ts";
 import { ptyEndOfInput, setWindowSize } from "../os/pty.ts";
 import { type Reaped, sendSignal } from "../platform/process_control.ts";
-import { finishOutput, type Output, runStatus } from "../supervise/output.ts";
+import { type Output, runStatus } from "../supervise/output.ts";
+import { offerEarlyExit, outputOf, signalChild, supervisionFor } from "../supervise/driver.ts";
 import type { SupervisePlan } from "../plan/plan.ts";
 import { childGroup } from "../options/options.ts";
 import type { Started } from "../start/start.ts";
 import type { ChildStdio } from "../plan/stdio.ts";
-import { cancelEscalation, Supervision, type SupervisionPort } from "../supervise/supervision.ts";
+import type { Supervision, SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "../async/deadline.ts";
 import { exitRefsChanged, reapNow } from "../async/exit_watcher.ts";
 import { refsChanged, type RefScope, settled } from "../async/fd_poller.ts";
@@ -98,12 +99,7 @@ export class Child implements AsyncDisposable {
     this.#exit = exit;
     this.#budget = new OutputBudget(plan.maxOutput);
     this.#finished = new Promise((resolve) => this.#markFinished = resolve);
-    this.#sup = new Supervision({
-      group: this.#pgid !== null,
-      escalation: cancelEscalation(plan.cancel, plan.killGraceMs, plan.killSignal),
-      afterEarlyExit: plan.afterEarlyExit,
-      stopOnOverflow: plan.overflow === "kill",
-    }, this.#supervisionPort());
+    this.#sup = supervisionFor(plan, this.#pgid, this.#supervisionPort());
 
     try {
       if (plan.pty) this.#ptyMaster = dupCloexec(stdio.stdout, "pty master");
@@ -289,9 +285,11 @@ export class Child implements AsyncDisposable {
   #supervisionPort(): SupervisionPort {
     return {
       signal: (name, group) => {
-        const n = libc().abi.kernel.common.signals[name];
-        if (group && this.#pgid !== null) sendSignal(this.#pgid, n, true);
-        else if (this.#reaped === null) sendSignal(this.pid, n, false);
+        signalChild(
+          { pid: this.pid, pgid: this.#pgid, reaped: this.#reaped !== null },
+          name,
+          group,
+        );
       },
       armGrace: (ms) => {
         this.#cancelGrace = afterDelay(ms, () => this.#sup.graceOver(), this.#scope);
@@ -343,15 +341,8 @@ export class Child implements AsyncDisposable {
         data: (chunk) => {
           const kept = capture.add(chunk);
           if (this.#budget.overflowed) this.#sup.overflowed();
-          if (!earlyExit || this.#sup.callbackError || this.#sup.earlyExited) return;
-          let enough: boolean;
-          try {
-            // The callback may keep what it is given: never the reader's lent buffer.
-            enough = earlyExit(kept ?? chunk.slice());
-          } catch (e) {
-            return this.#sup.callbackFailed(e);
-          }
-          if (enough) this.#sup.earlyExit();
+          // The callback may keep what it is given: never the reader's lent buffer.
+          offerEarlyExit(this.#sup, earlyExit, () => kept ?? chunk.slice());
         },
         end: () => this.#maybeFinish(),
       },
@@ -413,17 +404,15 @@ export class Child implements AsyncDisposable {
     const reaped = await this.#exit;
     await this.#finished;
     const empty = new Uint8Array(0);
-    return finishOutput({
+    return outputOf({
       pid: this.pid,
+      plan: this.#plan,
       reaped,
+      supervision: this.#sup,
+      budget: this.#budget,
       stdout: this.#captures.stdout?.bytes() ?? stdout ?? empty,
       stderr: this.#captures.stderr?.bytes() ?? stderr ?? empty,
       durationMs: this.#endedAt - this.#startedAt,
-      supervision: this.#sup,
-      maxOutput: this.#plan.maxOutput,
-      droppedBytes: this.#budget.dropped,
-      notApplied: this.#plan.notApplied,
-      abortReason: this.#plan.signal?.reason,
       feedError: this.#feedError,
     });
   }

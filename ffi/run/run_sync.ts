@@ -6,19 +6,16 @@
 import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../supervise/drain.ts";
 import { closeFd, writeSome } from "../os/fds.ts";
 import { ptyEndOfInput } from "../os/pty.ts";
-import { libc } from "../os/libc.ts";
+import type { libc } from "../os/libc.ts";
 import { hostPlatform } from "../platform/platform.ts";
-import { openPidfd, type Reaped, sendSignal } from "../platform/process_control.ts";
+import { openPidfd, type Reaped, type sendSignal } from "../platform/process_control.ts";
 import { Epoll } from "../os/epoll.ts";
 import { TimerFd } from "../os/timer_fd.ts";
 import type { SpawnOptions } from "../options/options.ts";
-import {
-  cancelEscalation,
-  type StopSignal,
-  Supervision,
-  type SupervisionPort,
-} from "../supervise/supervision.ts";
-import { finishOutput, type Output } from "../supervise/output.ts";
+import type { StopSignal, Supervision, SupervisionPort } from "../supervise/supervision.ts";
+import type { Output } from "../supervise/output.ts";
+import { offerEarlyExit, outputOf, signalChild, supervisionFor } from "../supervise/driver.ts";
+import { killStarted } from "../start/kill_started.ts";
 import type { SupervisePlan } from "../plan/plan.ts";
 import { childGroup } from "../options/options.ts";
 import { Reaping } from "../supervise/reaping.ts";
@@ -111,12 +108,7 @@ class SyncRun implements SupervisionPort {
     this.#captures = { stdout: new Capture(this.#budget), stderr: new Capture(this.#budget) };
     this.#feeder = plan.stdin instanceof Uint8Array ? new StdinFeeder(plan.stdin) : null;
     this.#pgid = childGroup(plan.pgroup, pid);
-    this.#sup = new Supervision({
-      group: this.#pgid !== null,
-      escalation: cancelEscalation(plan.cancel, plan.killGraceMs, plan.killSignal),
-      afterEarlyExit: plan.afterEarlyExit,
-      stopOnOverflow: plan.overflow === "kill",
-    }, this);
+    this.#sup = supervisionFor(plan, this.#pgid, this);
   }
 
   drainAndReap(): Output {
@@ -207,12 +199,8 @@ class SyncRun implements SupervisionPort {
   dispose(): void {
     try {
       if (!this.#reaped) {
-        const { SIGKILL } = libc().abi.kernel.common.signals;
-        // A group we made (the child's own, or a pipeline's) goes whole; a group the child only
-        // joined has members that are not ours: then only the child.
-        if (this.#pgid !== null && (this.#pgid === this.#pid || this.#reaping.isPipeline)) {
-          sendSignal(this.#pgid, SIGKILL, true);
-        } else if (!this.#reaping.mainReaped) sendSignal(this.#pid, SIGKILL, false);
+        const pipeline = this.#reaping.isPipeline;
+        killStarted(this.#pid, this.#pgid, pipeline, !this.#reaping.mainReaped);
         this.#setReaped(this.#reaping.block());
       }
     } finally {
@@ -224,16 +212,15 @@ class SyncRun implements SupervisionPort {
   }
 
   #finish(): Output {
-    return finishOutput({
+    return outputOf({
       pid: this.#pid,
+      plan: this.#plan,
       reaped: this.#reaped!,
+      supervision: this.#sup,
+      budget: this.#budget,
       stdout: this.#captures.stdout.bytes(),
       stderr: this.#captures.stderr.bytes(),
       durationMs: performance.now() - this.#started,
-      supervision: this.#sup,
-      maxOutput: this.#plan.maxOutput,
-      droppedBytes: this.#budget.dropped,
-      notApplied: this.#plan.notApplied,
     });
   }
 
@@ -253,15 +240,8 @@ class SyncRun implements SupervisionPort {
     if (result === "again") return;
     if (result === 0) return this.#closeOutput(stream);
     if (this.#budget.overflowed) this.#sup.overflowed();
-    if (!earlyExit || this.#sup.callbackError) return;
-    let enough: boolean;
-    try {
-      // The callback may keep what it is given: never the lent scratch buffer.
-      enough = earlyExit(result.kept ?? result.chunk.slice());
-    } catch (e) {
-      return this.#sup.callbackFailed(e);
-    }
-    if (enough && !this.#sup.earlyExited) this.#sup.earlyExit();
+    // The callback may keep what it is given: never the lent scratch buffer.
+    offerEarlyExit(this.#sup, earlyExit, () => result.kept ?? result.chunk.slice());
   }
 
   #feedStdin(): void {
@@ -295,9 +275,8 @@ class SyncRun implements SupervisionPort {
 
   /** @internal */
   signal(name: StopSignal | "SIGCONT", group: boolean): void {
-    const n = libc().abi.kernel.common.signals[name];
-    if (group && this.#pgid !== null) sendSignal(this.#pgid, n, true);
-    else if (!this.#reaping.mainReaped) sendSignal(this.#pid, n, false);
+    const child = { pid: this.#pid, pgid: this.#pgid, reaped: this.#reaping.mainReaped };
+    signalChild(child, name, group);
   }
 
   /** @internal */

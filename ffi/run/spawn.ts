@@ -3,9 +3,10 @@
  * @module
  */
 import { CoreError } from "../os/errors.ts";
-import { libc } from "../os/libc.ts";
-import { reap, sendSignal } from "../platform/process_control.ts";
-import type { SpawnOptions } from "../options/options.ts";
+import { reap } from "../platform/process_control.ts";
+import { childGroup, type SpawnOptions } from "../options/options.ts";
+import { mergeStages } from "../supervise/reaping.ts";
+import { killStarted } from "../start/kill_started.ts";
 import { abandon, startChild, startChildOnThread, type Started } from "../start/start.ts";
 import { Child } from "./child.ts";
 import { unwatchExit, watchExit } from "../async/exit_watcher.ts";
@@ -111,15 +112,12 @@ export function adopt(started: Started, others: readonly number[] = []): Child {
       watched.push(pid);
       return exit;
     });
-    const exit = others.length === 0 ? exits[0] : then(all(exits), (reaped) => ({
-      ...reaped.at(-1)!,
-      stages: reaped.map((r) => r.status),
-    }));
+    const exit = others.length === 0 ? exits[0] : then(all(exits), mergeStages);
     return new Child(started, exit, others.length > 0, scope);
   } catch (e) {
     watched.forEach(unwatchExit);
     if (others.length > 0) {
-      sendSignal(others[0], libc().abi.kernel.common.signals.SIGKILL, true); // the pipeline's group
+      killStarted(started.pid, childGroup(started.plan.pgroup, started.pid), true);
       for (const pid of others) reap(pid, true);
     }
     abandon(started);

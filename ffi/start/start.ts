@@ -4,9 +4,11 @@
  * @module
  */
 import { keepChildrenWaitable } from "../os/children_waitable.ts";
-import { libc } from "../os/libc.ts";
+import type { libc } from "../os/libc.ts";
 import { hostPlatform } from "../platform/platform.ts";
-import { reap, sendSignal } from "../platform/process_control.ts";
+import { reap } from "../platform/process_control.ts";
+import { childGroup } from "../options/options.ts";
+import { killStarted } from "./kill_started.ts";
 import { chooseBackend } from "./backend.ts";
 import { hostPosixSpawnCaps } from "../platform/capabilities.ts";
 import { helperSpawn } from "../native/helper_spawn.ts";
@@ -89,13 +91,7 @@ export function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | 
  */
 export function abandon(started: Started): void {
   try {
-    const { SIGKILL } = libc().abi.kernel.common.signals;
-    // Only the child: a joined group has other members that are not ours to kill.
-    sendSignal(
-      started.pid,
-      SIGKILL,
-      started.plan.pgroup === "leader" || started.plan.pgroup === "isolated",
-    );
+    killStarted(started.pid, childGroup(started.plan.pgroup, started.pid), false);
     reap(started.pid, true);
   } finally {
     started.stdio.closeAll();

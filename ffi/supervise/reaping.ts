@@ -45,8 +45,15 @@ export class Reaping {
       if (reaped) this.#done.set(pid, reaped);
     }
     if (this.#done.size < this.#pids.length) return null;
-    const last = this.#done.get(this.#main)!;
-    if (!this.isPipeline) return last;
-    return { ...last, stages: this.#pids.map((pid) => this.#done.get(pid)!.status) };
+    if (!this.isPipeline) return this.#done.get(this.#main)!;
+    return mergeStages(this.#pids.map((pid) => this.#done.get(pid)!));
   }
+}
+
+/**
+ * A pipeline's processes, reaped, in stage order, as one: the last stage's exit (a pipeline ends
+ * as its last process does, as in a shell) with every stage's status in `stages`.
+ */
+export function mergeStages(stages: readonly Reaped[]): Reaped {
+  return { ...stages[stages.length - 1], stages: stages.map((r) => r.status) };
 }
