@@ -37,7 +37,7 @@ export {
   ProcessRegistry,
   type RegistryOptions,
 } from "./ffi/run/registry.ts";
-export { isNested } from "./ffi/platform/confinement.ts";
+export { hasSeccompFilter, isNested } from "./ffi/platform/confinement.ts";
 export { CoreError, type CoreErrorCode } from "./ffi/os/errors.ts";
 export type { ExitStatus } from "./ffi/os/exit_status.ts";
 export { hostPlatform, type Platform } from "./ffi/platform/platform.ts";

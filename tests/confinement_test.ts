@@ -1,6 +1,6 @@
 /** Seccomp mode and nesting, from /proc/self/status. */
 import assert from "node:assert/strict";
-import { isNested } from "../mod.ts";
+import { hasSeccompFilter, isNested } from "../mod.ts";
 import { confinement, parseConfinement } from "../ffi/platform/confinement.ts";
 import { libc } from "../ffi/os/libc.ts";
 
@@ -18,8 +18,9 @@ Deno.test("parseConfinement reads the seccomp mode, filter count and NoNewPrivs"
   assert.equal(parseConfinement("Name:\tx\n").seccomp, "unknown");
 });
 
-Deno.test("isNested agrees with this process's own status file", () => {
+Deno.test("hasSeccompFilter agrees with this process's own status file; isNested is its alias", () => {
   const line = Deno.readTextFileSync("/proc/self/status").match(/^Seccomp:\s*(\d)/m)?.[1];
-  assert.equal(isNested(), line === "2");
+  assert.equal(hasSeccompFilter(), line === "2");
+  assert.equal(isNested, hasSeccompFilter);
   assert.equal(confinement().seccomp === "filter", line === "2");
 });

@@ -48,10 +48,23 @@ export function confinement(): Confinement {
  *
  * @example
  * ```ts
- * import { isNested } from "@coreshift/core";
- * if (isNested()) console.log("syscalls outside the filter's list may kill us with SIGSYS");
+ * import { hasSeccompFilter } from "@coreshift/core";
+ * if (hasSeccompFilter()) console.log("syscalls outside its list may kill us with SIGSYS");
  * ```
  */
-export function isNested(): boolean {
+export function hasSeccompFilter(): boolean {
   return confinement().seccomp === "filter";
 }
+
+/**
+ * The old name of {@linkcode hasSeccompFilter}: "nested" said where the process runs, not what
+ * it found.
+ *
+ * @deprecated Use {@linkcode hasSeccompFilter}; this alias goes in the next release.
+ * @example
+ * ```ts
+ * import { isNested } from "@coreshift/core";
+ * console.log(isNested()); // as hasSeccompFilter()
+ * ```
+ */
+export const isNested: () => boolean = hasSeccompFilter;

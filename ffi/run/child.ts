@@ -54,7 +54,7 @@ export class Child implements AsyncDisposable {
   readonly stderr: ReadableStream<Uint8Array> | null = null;
 
   readonly #plan: SupervisePlan;
-  readonly #startedAt: number;
+  readonly #startedMono: number;
   /** The process group stops go to, or null when the child stays in ours. */
   readonly #pgid: number | null;
   readonly #exit: Promise<Reaped>;
@@ -94,7 +94,7 @@ export class Child implements AsyncDisposable {
     const { pid, plan, stdio } = started;
     this.pid = pid;
     this.#plan = plan;
-    this.#startedAt = started.startedAt;
+    this.#startedMono = started.startedMono;
     this.#pgid = childGroup(plan.pgroup, pid);
     this.#exit = exit;
     this.#budget = new OutputBudget(plan.maxOutput);
@@ -114,9 +114,9 @@ export class Child implements AsyncDisposable {
       this.stdout = this.#readOutput("stdout", stdio, scope);
       this.stderr = this.#readOutput("stderr", stdio, scope);
       if (plan.timeoutMs !== null) {
-        // From the spawn call, as in runSync: the deadline is startedAt + timeoutMs.
+        // From the spawn call, as in runSync: the deadline is startedMono + timeoutMs.
         this.#cancelTimeout = afterDelay(
-          this.#startedAt + plan.timeoutMs - performance.now(),
+          this.#startedMono + plan.timeoutMs - performance.now(),
           () => this.#sup.timeout(),
           scope,
         );
@@ -412,7 +412,7 @@ export class Child implements AsyncDisposable {
       budget: this.#budget,
       stdout: this.#captures.stdout?.bytes() ?? stdout ?? empty,
       stderr: this.#captures.stderr?.bytes() ?? stderr ?? empty,
-      durationMs: this.#endedAt - this.#startedAt,
+      durationMs: this.#endedAt - this.#startedMono,
       feedError: this.#feedError,
     });
   }

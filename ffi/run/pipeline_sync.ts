@@ -128,7 +128,7 @@ export function startPipeline(
       supervised: {
         ...last,
         plan: { ...last.plan, stdin: plans[0].stdin },
-        startedAt: first.startedAt,
+        startedMono: first.startedMono,
       },
       others: started.slice(0, -1).map((s) => s.pid),
     };

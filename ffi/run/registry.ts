@@ -94,7 +94,7 @@ interface Entry {
   readonly background: boolean;
   readonly stdout: RingBuffer;
   readonly stderr: RingBuffer;
-  readonly startedAt: number;
+  readonly startedMono: number;
   /** Resolves when the child is reaped and its output read; never rejects. */
   readonly done: Promise<void>;
   status: EntryInfo["status"];
@@ -220,7 +220,7 @@ export class ProcessRegistry implements AsyncDisposable {
       background,
       stdout,
       stderr,
-      startedAt: performance.now(),
+      startedMono: performance.now(),
       done: Promise.resolve(),
       status: "running",
       exit: null,
@@ -489,7 +489,7 @@ const killAtExit = new (class extends Set<() => void> {
 const decoder = new TextDecoder();
 
 function info(entry: Entry): EntryInfo {
-  const durationMs = (entry.endedAt || performance.now()) - entry.startedAt;
+  const durationMs = (entry.endedAt || performance.now()) - entry.startedMono;
   const snapshot: EntryInfo = {
     handle: entry.handle,
     pid: entry.child.pid,

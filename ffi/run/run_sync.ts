@@ -98,11 +98,11 @@ class SyncRun implements SupervisionPort {
   readonly #reaping: Reaping;
   #killAt = Infinity;
 
-  constructor({ pid, plan, stdio, startedAt }: Started, others: readonly number[]) {
+  constructor({ pid, plan, stdio, startedMono }: Started, others: readonly number[]) {
     this.#pid = pid;
     this.#plan = plan;
     this.#stdio = stdio;
-    this.#started = startedAt;
+    this.#started = startedMono;
     this.#reaping = new Reaping(pid, others);
     this.#budget = new OutputBudget(plan.maxOutput);
     this.#captures = { stdout: new Capture(this.#budget), stderr: new Capture(this.#budget) };

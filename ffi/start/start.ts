@@ -23,8 +23,9 @@ export interface Started {
   readonly pid: number;
   readonly plan: SpawnPlan;
   readonly stdio: ChildStdio;
-  /** `performance.now()` just before the pipes were made. */
-  readonly startedAt: number;
+  /** `performance.now()` just before the pipes were made: the monotonic clock (epoch times are
+   * named `…Epoch`, as in the registry). */
+  readonly startedMono: number;
 }
 
 /** Starts a child for `options`; throws `CoreError` with nothing half-made left behind. */
@@ -63,11 +64,11 @@ export function launch(plan: SpawnPlan, where: "here"): Started;
 export function launch(plan: SpawnPlan, where: "offThread"): Promise<Started>;
 export function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise<Started> {
   keepChildrenWaitable();
-  const startedAt = performance.now();
+  const startedMono = performance.now();
   const stdio = ChildStdio.open(plan);
   const started = (pid: number): Started => {
     stdio.closeChildEnds();
-    return { pid, plan, stdio, startedAt };
+    return { pid, plan, stdio, startedMono };
   };
   const failed = (e: unknown): never => {
     stdio.closeAll();
