@@ -24,7 +24,7 @@ import { childFdWork, PGROUP_CODE } from "../ffi/native/helper_spawn.ts";
 import { planPosixSpawnCall } from "../ffi/posix_spawn/posix_spawn_call.ts";
 import { posixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import type { PgroupMode } from "../ffi/options/options.ts";
-import type { ValidFdPolicy } from "../ffi/options/validate.ts";
+import type { ValidFdPolicy } from "../ffi/options/validate_streams.ts";
 import { appAllowlist, BIONIC_DIR, bionicMissing, type PolicyArch } from "./_android_policy.ts";
 import { buildSeccompFilter } from "../ffi/confine/seccomp_filter.ts";
 import { SYSCALLS_X86_64 } from "../ffi/abi/syscalls_x86_64.ts";

@@ -10,7 +10,7 @@ import { directoryErrno } from "../os/fds.ts";
 import { cString } from "../os/cstrings.ts";
 import { libc } from "../os/libc.ts";
 import { OPTION_KEYS, type SpawnOptions } from "../options/options.ts";
-import { refuseUnknownKeys } from "../options/validate.ts";
+import { refuseUnknownKeys } from "../options/value_checks.ts";
 
 /**
  * Deno.CommandOptions, plus coreshift's spawn options (`timeoutMs`, `fdPolicy`, `pgroup`,

@@ -17,7 +17,7 @@ import type { Platform } from "../platform/platform.ts";
 import { reap } from "../platform/process_control.ts";
 import type { LaunchPlan } from "../plan/plan.ts";
 import type { ChildEnd } from "../plan/stdio.ts";
-import type { ValidFdPolicy } from "../options/validate.ts";
+import type { ValidFdPolicy } from "../options/validate_streams.ts";
 
 /** Every signal: the child resets each one that is not at its default already. */
 const ALL_SIGNALS = 0xffffffffffffffffn;

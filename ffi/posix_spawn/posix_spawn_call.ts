@@ -9,7 +9,7 @@ import type { OpenFd } from "../os/fds.ts";
 import type { PosixSpawnCaps } from "../platform/capabilities.ts";
 import type { PgroupMode } from "../options/options.ts";
 import type { ChildEnd } from "../plan/stdio.ts";
-import type { ValidFdPolicy } from "../options/validate.ts";
+import type { ValidFdPolicy } from "../options/validate_streams.ts";
 
 /** One `posix_spawn_file_actions_add*` call. */
 export type FileAction =

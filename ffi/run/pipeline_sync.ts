@@ -13,7 +13,8 @@ import { isRedirect, openRedirect, type Redirect } from "../options/redirect.ts"
 import { superviseSync } from "./run_sync.ts";
 import type { SpawnPlan } from "../plan/plan.ts";
 import { abandon, launch, planFor, type Started } from "../start/start.ts";
-import { isPlainObject, type RunMode } from "../options/validate.ts";
+import type { RunMode } from "../options/validate.ts";
+import { isPlainObject } from "../options/value_checks.ts";
 
 /** One stage: its program and what it alone may set (see {@linkcode pipelineSync}). */
 export type PipelineStage = Parameters<typeof pipelineSync>[0][number];

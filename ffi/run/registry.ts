@@ -14,7 +14,7 @@ import { spawn } from "./spawn.ts";
 import { chooseBackend } from "../start/backend.ts";
 import { reap } from "../platform/process_control.ts";
 import { LINUX_COMMON } from "../abi/linux_common.ts";
-import { refuseUnknownKeys } from "../options/validate.ts";
+import { refuseUnknownKeys } from "../options/value_checks.ts";
 
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };

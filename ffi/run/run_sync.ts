@@ -6,9 +6,8 @@
 import { Capture, OutputBudget, PipeReadSize, readInto, StdinFeeder } from "../supervise/drain.ts";
 import { closeFd, writeSome } from "../os/fds.ts";
 import { ptyEndOfInput } from "../os/pty.ts";
-import type { libc } from "../os/libc.ts";
 import { hostPlatform } from "../platform/platform.ts";
-import { openPidfd, type Reaped, type sendSignal } from "../platform/process_control.ts";
+import { openPidfd, type Reaped } from "../platform/process_control.ts";
 import { Epoll } from "../os/epoll.ts";
 import { TimerFd } from "../os/timer_fd.ts";
 import type { SpawnOptions } from "../options/options.ts";

@@ -4,7 +4,6 @@
  * @module
  */
 import { keepChildrenWaitable } from "../os/children_waitable.ts";
-import type { libc } from "../os/libc.ts";
 import { hostPlatform } from "../platform/platform.ts";
 import { reap } from "../platform/process_control.ts";
 import { childGroup } from "../options/options.ts";
