@@ -55,7 +55,6 @@ export function ffiFloorCases(noop: string): { name: string; run: FloorRun }[] {
     const req = new HelperRequest(c.abi.helperRequest)
       .pointer("path", Deno.UnsafePointer.of(path))
       .pointer("argv", argv.pointer)
-      .u64("resetSignals", 0xffffffffffffffffn)
       .i32("useVfork", vfork ? 1 : 0)
       .i32("errorFd", -1);
     for (let i = 0; i < 3; i++) req.i32("stdio", -1, i);

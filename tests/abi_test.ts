@@ -10,6 +10,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ABI_TABLES, type AbiTable, type ArchName } from "../ffi/abi/mod.ts";
 import { HELPER_CFLAGS } from "../ffi/native/compile.ts";
+import { STEP } from "../ffi/native/steps.ts";
+import { CLOSE_ABOVE2, PGROUP, SET_IDS } from "../ffi/abi/helper_request.ts";
 import { probeAbi, probeAbiAgainst } from "../android/abi_probe.ts";
 import { libc } from "../ffi/os/libc.ts";
 import "./_harness.ts"; // loads libc before any test, so no test is charged with it
@@ -101,6 +103,22 @@ for (const target of TARGETS) {
         ...Object.entries(layout.offsets).map(([field, offset]) =>
           `_Static_assert(__builtin_offsetof(struct cs_request, ${snake(field)}) == ${offset}, ` +
           `"offset of ${field}");`
+        ),
+        // The enums the request carries, as the TypeScript tables give them.
+        ...Object.entries({
+          CS_PGROUP_NONE: PGROUP.none,
+          CS_PGROUP_LEADER: PGROUP.leader,
+          CS_PGROUP_SESSION: PGROUP.isolated,
+          CS_PGROUP_JOIN: PGROUP.join,
+          CLOSE_NONE: CLOSE_ABOVE2.none,
+          CLOSE_BY_RANGE: CLOSE_ABOVE2.byRange,
+          CLOSE_BY_SCAN: CLOSE_ABOVE2.byScan,
+          CS_DROP_GROUPS: SET_IDS.dropGroups,
+          CS_SET_GID: SET_IDS.gid,
+          CS_SET_UID: SET_IDS.uid,
+        }).map(([name, value]) => `_Static_assert(${name} == ${value}, "${name}");`),
+        ...Object.entries(STEP).map(([name, value]) =>
+          `_Static_assert(${name} == ${value}, "${name}");`
         ),
       ];
       const helperText = Deno.readTextFileSync(helperSource);

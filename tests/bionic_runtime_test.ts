@@ -19,8 +19,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ABI_TABLES } from "../ffi/abi/mod.ts";
-import { CLOSE_ABOVE2 } from "../ffi/abi/helper_request.ts";
-import { childFdWork, PGROUP_CODE } from "../ffi/native/helper_spawn.ts";
+import { CLOSE_ABOVE2, PGROUP } from "../ffi/abi/helper_request.ts";
+import { childFdWork } from "../ffi/native/helper_spawn.ts";
 import { planPosixSpawnCall } from "../ffi/posix_spawn/posix_spawn_call.ts";
 import { posixSpawnCaps } from "../ffi/platform/capabilities.ts";
 import type { PgroupMode } from "../ffi/options/options.ts";
@@ -167,7 +167,7 @@ for (const arch of ["x86_64", "arm64"] as const) {
             String(vfork),
             String(CLOSE_ABOVE2[work.closeAbove2]),
             work.keep.length ? work.keep.join(",") : "-",
-            String(PGROUP_CODE[o.pgroup ?? "none"]),
+            String(PGROUP[o.pgroup ?? "none"]),
             o.cwd ?? "-",
             o.nofile === undefined ? "-" : String(o.nofile),
           ]);

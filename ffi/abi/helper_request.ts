@@ -19,7 +19,6 @@ export interface HelperRequestLayout {
     readonly rlimits: number;
     readonly stack: number;
     readonly stackSize: number;
-    readonly resetSignals: number;
     readonly stdio: number;
     readonly keepCount: number;
     readonly rlimitCount: number;
@@ -47,8 +46,8 @@ export interface HelperRequestLayout {
 
 /** The LP64 layout. */
 export const HELPER_REQUEST_LP64: HelperRequestLayout = {
-  abiVersion: 6,
-  size: 176,
+  abiVersion: 7,
+  size: 168,
   rlimitSize: 24,
   offsets: {
     path: 0,
@@ -59,31 +58,42 @@ export const HELPER_REQUEST_LP64: HelperRequestLayout = {
     rlimits: 40,
     stack: 48,
     stackSize: 56,
-    resetSignals: 64,
-    stdio: 72,
-    keepCount: 84,
-    rlimitCount: 88,
-    pgroup: 92,
-    useVfork: 96,
-    closeAbove2: 100,
-    errorFd: 104,
-    errErrno: 108,
-    errStep: 112,
-    deathSignal: 116,
-    parentPid: 120,
-    extraCount: 124,
-    extraFds: 128,
-    pgid: 136,
-    noNewPrivs: 140,
-    landlockFd: 144,
-    seccompCount: 148,
-    seccompFilter: 152,
-    controllingTty: 160,
-    setIds: 164,
-    uid: 168,
-    gid: 172,
+    stdio: 64,
+    keepCount: 76,
+    rlimitCount: 80,
+    pgroup: 84,
+    useVfork: 88,
+    closeAbove2: 92,
+    errorFd: 96,
+    errErrno: 100,
+    errStep: 104,
+    deathSignal: 108,
+    parentPid: 112,
+    extraCount: 116,
+    extraFds: 120,
+    pgid: 128,
+    noNewPrivs: 132,
+    landlockFd: 136,
+    seccompCount: 140,
+    seccompFilter: 144,
+    controllingTty: 152,
+    setIds: 156,
+    uid: 160,
+    gid: 164,
   },
 };
+
+/** Values of the request's `pgroup` field (`enum cs_pgroup`). */
+export const PGROUP = {
+  /** Stay in the parent's group. */
+  none: 0,
+  /** setpgid(0, 0): lead a new group. */
+  leader: 1,
+  /** setsid: lead a new session (spawn's `pgroup: "isolated"`). */
+  isolated: 2,
+  /** setpgid(0, pgid): join an existing group. */
+  join: 3,
+} as const;
 
 /** Bits of the request's `setIds` field (`enum cs_set_ids`): which ids the child takes. */
 export const SET_IDS = {

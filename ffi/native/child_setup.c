@@ -283,7 +283,7 @@ static int child_main(void *arg) {
   struct cs_request *req = arg;
   long r;
 
-  /* 0. die with the parent: the death signal arrives when the thread that cloned us exits
+  /* STEP_DEATH_SIGNAL: die with the parent. The death signal arrives when the thread that cloned us exits
    *    (the parent starts such children from its main thread). If the parent died before the
    *    prctl, we were already re-parented and the signal will never come: leave now. */
   if (req->death_signal) {
@@ -292,23 +292,26 @@ static int child_main(void *arg) {
     if (sys0(SYS_getppid) != req->parent_pid) sys1(SYS_exit_group, 1);
   }
 
-  /* 1. stdio: dup each chosen fd onto 0, 1, 2 (dup3 clears CLOEXEC on the copy). The parent
-   *    guarantees every source is >= 3, so no dup overwrites a source still to be used. */
+  /* STEP_DUP_STDIN/STDOUT/STDERR: dup each chosen fd onto 0, 1, 2 (dup3 clears CLOEXEC on the
+   * copy). The parent guarantees every source is >= 3, so no dup overwrites a source still to
+   * be used. */
   for (int i = 0; i < 3; i++) {
     if (req->stdio[i] < 0) continue;
     r = sys3(SYS_dup3, req->stdio[i], i, 0);
     if (r < 0) fail(req, r, STEP_DUP_STDIN + i);
   }
 
-  /* 1b. fds mapped to chosen numbers. The parent placed every source above every target and
-   *     the error pipe, so no dup overwrites a source still to be used; the targets are kept. */
+  /* STEP_EXTRA_FDS: fds mapped to chosen numbers. The parent placed every source above every
+   * target and the error pipe, so no dup overwrites a source still to be used; the targets are
+   * kept. */
   for (int i = 0; i < req->extra_count; i++) {
     r = sys3(SYS_dup3, req->extra_fds[2 * i], req->extra_fds[2 * i + 1], 0);
     if (r < 0) fail(req, r, STEP_EXTRA_FDS);
   }
 
-  /* 2. fd policy: close what the child must not get, then clear CLOEXEC on what it keeps. The
-   *    kept fds and the fork error pipe (>= 3 by construction, needed until execve) stay. */
+  /* STEP_CLOSE_FDS, STEP_KEEP_FDS: the fd policy. Close what the child must not get, then clear
+   * CLOEXEC on what it keeps. The kept fds and the fork error pipe (>= 3 by construction, needed
+   * until execve) stay. */
   if (req->close_above2 == CLOSE_BY_RANGE) {
     r = close_by_range(req);
     if (r < 0) fail(req, r, STEP_CLOSE_FDS);
@@ -321,32 +324,33 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_KEEP_FDS);
   }
 
-  /* 3. process group or session: lead a new group, lead a session, or join a group. */
-  if (req->pgroup == 2) {
+  /* STEP_SETSID, STEP_SETPGID: lead a new session, lead a new group, or join a group. */
+  if (req->pgroup == CS_PGROUP_SESSION) {
     r = sys0(SYS_setsid);
     if (r < 0) fail(req, r, STEP_SETSID);
-  } else if (req->pgroup == 1 || req->pgroup == 3) {
-    r = sys2(SYS_setpgid, 0, req->pgroup == 3 ? req->pgid : 0);
+  } else if (req->pgroup == CS_PGROUP_LEADER || req->pgroup == CS_PGROUP_JOIN) {
+    r = sys2(SYS_setpgid, 0, req->pgroup == CS_PGROUP_JOIN ? req->pgid : 0);
     if (r < 0) fail(req, r, STEP_SETPGID);
   }
 
-  /* 3b. a pseudo-terminal's slave, already on 0, 1 and 2, becomes the new session's
-   *     controlling terminal (the parent asks for this only with a new session). */
+  /* STEP_CONTROLLING_TTY: a pseudo-terminal's slave, already on 0, 1 and 2, becomes the new
+   * session's controlling terminal (the parent asks for this only with a new session). */
   if (req->controlling_tty) {
     r = sys3(SYS_ioctl, 0, TIOCSCTTY, 0);
     if (r < 0) fail(req, r, STEP_CONTROLLING_TTY);
   }
 
-  /* 4. resource limits (prlimit64 on ourselves: the call bionic's setrlimit makes too), while
-   *    we may still raise a hard limit. */
+  /* STEP_SETRLIMIT: resource limits (prlimit64 on ourselves: the call bionic's setrlimit makes
+   * too), while we may still raise a hard limit. */
   for (int i = 0; i < req->rlimit_count; i++) {
     uint64_t lim[2] = {req->rlimits[i].soft, req->rlimits[i].hard};
     r = sys4(SYS_prlimit64, 0, req->rlimits[i].resource, lim, 0);
     if (r < 0) fail(req, r, STEP_SETRLIMIT);
   }
 
-  /* 4b. identities: supplementary groups dropped (a root parent's), then the group, then the
-   *     user last, since no other id can change after it. The parent gates each call. */
+  /* STEP_SETGROUPS, STEP_SETGID, STEP_SETUID: supplementary groups dropped (a root parent's),
+   * then the group, then the user last, since no other id can change after it. The parent gates
+   * each call. */
   if (req->set_ids & CS_DROP_GROUPS) {
     r = sys2(SYS_setgroups, 0, 0);
     if (r < 0) fail(req, r, STEP_SETGROUPS);
@@ -360,14 +364,15 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_SETUID);
   }
 
-  /* 5. working directory, entered as the user the program runs as. */
+  /* STEP_CHDIR: the working directory, entered as the user the program runs as. */
   if (req->cwd) {
     r = sys1(SYS_chdir, req->cwd);
     if (r < 0) fail(req, r, STEP_CHDIR);
   }
 
-  /* 5b. confinement, in this order: no_new_privs (Landlock and an unprivileged seccomp filter
-   *     demand it), then the Landlock ruleset the parent built. The seccomp filter comes last. */
+  /* STEP_NO_NEW_PRIVS, STEP_LANDLOCK: confinement, in this order: no_new_privs (Landlock and an
+   * unprivileged seccomp filter demand it), then the Landlock ruleset the parent built. The
+   * seccomp filter comes last (STEP_SECCOMP). */
   if (req->no_new_privs) {
     r = sys2(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1);
     if (r < 0) fail(req, r, STEP_NO_NEW_PRIVS);
@@ -377,30 +382,30 @@ static int child_main(void *arg) {
     if (r < 0) fail(req, r, STEP_LANDLOCK);
   }
 
-  /* 6. signal dispositions: every handled or ignored signal back to default, while all signals
-   *    are still blocked, so no parent handler can ever run here. */
+  /* STEP_SIGACTION: every handled or ignored signal back to its default, while all signals are
+   * still blocked, so no parent handler can ever run here. */
   struct kernel_sigaction dfl = {0}, old;
   for (int sig = 1; sig <= 64; sig++) {
-    if (!(req->reset_signals & (1ULL << (sig - 1))) || sig == SIGKILL || sig == SIGSTOP) continue;
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
     if (sys4(SYS_rt_sigaction, sig, 0, &old, KERNEL_SIGSET_BYTES) < 0 || old.handler == 0) continue;
     r = sys4(SYS_rt_sigaction, sig, &dfl, 0, KERNEL_SIGSET_BYTES);
     if (r < 0) fail(req, r, STEP_SIGACTION);
   }
 
-  /* 7. an empty signal mask for the new program. */
+  /* STEP_SIGMASK: an empty signal mask for the new program. */
   uint64_t empty = 0;
   r = sys4(SYS_rt_sigprocmask, SIG_SETMASK, &empty, 0, KERNEL_SIGSET_BYTES);
   if (r < 0) fail(req, r, STEP_SIGMASK);
 
-  /* 7b. the seccomp filter, just before exec: from here on only what it allows runs, and it
-   *     allows execve and exiting (the parent builds it so). */
+  /* STEP_SECCOMP: the filter, just before exec: from here on only what it allows runs, and it
+   * allows execve and exiting (the parent builds it so). */
   if (req->seccomp_count > 0) {
     struct cs_sock_fprog prog = {(unsigned short)req->seccomp_count, req->seccomp_filter};
     r = sys3(SYS_prctl, PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
     if (r < 0) fail(req, r, STEP_SECCOMP);
   }
 
-  /* 8. exec. Only returns on failure. */
+  /* STEP_EXECVE: only returns on failure. */
   r = sys3(SYS_execve, req->path, req->argv, req->envp);
   fail(req, r, STEP_EXECVE);
 }
@@ -466,7 +471,7 @@ __attribute__((visibility("default"))) int coreshift_abi_version(void) { return 
 
 __attribute__((visibility("default"))) long coreshift_spawn(struct cs_request *req) {
   /* Block every signal in this thread around clone: the child inherits the mask, so no Deno
-   * handler runs in it before step 6 resets the dispositions. */
+   * handler runs in it before STEP_SIGACTION resets the dispositions. */
   uint64_t all = ~0ULL, old;
   long pid = sys4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, KERNEL_SIGSET_BYTES);
   if (pid < 0) return pid;

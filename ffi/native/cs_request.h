@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#define CS_ABI_VERSION 6
+#define CS_ABI_VERSION 7
 
 /* ---- the request ------------------------------------------------------------------------ */
 
@@ -28,30 +28,37 @@ struct cs_request {
   const struct cs_rlimit *rlimits; /* 40 */
   char *stack;                   /*  48: vfork child stack (lowest address), size below */
   uint64_t stack_size;           /*  56 */
-  uint64_t reset_signals;        /*  64: bit n-1 = reset signal n to SIG_DFL if it is not */
-  int32_t stdio[3];              /*  72: fd to dup onto 0, 1, 2; -1 leaves it as it is */
-  int32_t keep_count;            /*  84 */
-  int32_t rlimit_count;          /*  88 */
-  int32_t pgroup;                /*  92: 0 none, 1 leader, 2 session (setsid), 3 join pgid */
-  int32_t use_vfork;             /*  96 */
-  int32_t close_above2;          /* 100: enum cs_close_above2: how fds >= 3 not kept go */
-  int32_t error_fd;              /* 104: CLOEXEC pipe for {errno, step}, or -1: report below */
-  int32_t err_errno;             /* 108: out, when error_fd is -1 (vfork sharing our memory) */
-  int32_t err_step;              /* 112: out, likewise */
-  int32_t death_signal;          /* 116: PR_SET_PDEATHSIG signal, 0 = none */
-  int32_t parent_pid;            /* 120: with death_signal: exit if no longer our parent */
-  int32_t extra_count;           /* 124: pairs in extra_fds */
-  const int32_t *extra_fds;      /* 128: {source, target} pairs: dup3 source onto target */
-  int32_t pgid;                  /* 136: the group to join when pgroup is 3 */
-  int32_t no_new_privs;          /* 140: set PR_SET_NO_NEW_PRIVS */
-  int32_t landlock_fd;           /* 144: a Landlock ruleset (> 2) to restrict ourselves with */
-  int32_t seccomp_count;         /* 148: instructions in seccomp_filter, 0 = none */
-  const void *seccomp_filter;    /* 152: struct sock_filter[], installed just before execve */
-  int32_t controlling_tty;       /* 160: make fd 0 (a pty slave) the session's terminal */
-  int32_t set_ids;               /* 164: enum cs_set_ids bits: which ids the child takes */
-  uint32_t uid;                  /* 168: with CS_SET_UID */
-  uint32_t gid;                  /* 172: with CS_SET_GID */
-};                               /* 176 bytes */
+  int32_t stdio[3];              /*  64: fd to dup onto 0, 1, 2; -1 leaves it as it is */
+  int32_t keep_count;            /*  76 */
+  int32_t rlimit_count;          /*  80 */
+  int32_t pgroup;                /*  84: enum cs_pgroup */
+  int32_t use_vfork;             /*  88 */
+  int32_t close_above2;          /*  92: enum cs_close_above2: how fds >= 3 not kept go */
+  int32_t error_fd;              /*  96: CLOEXEC pipe for {errno, step}, or -1: report below */
+  int32_t err_errno;             /* 100: out, when error_fd is -1 (vfork sharing our memory) */
+  int32_t err_step;              /* 104: out, likewise: an enum cs_step */
+  int32_t death_signal;          /* 108: PR_SET_PDEATHSIG signal, 0 = none */
+  int32_t parent_pid;            /* 112: with death_signal: exit if no longer our parent */
+  int32_t extra_count;           /* 116: pairs in extra_fds */
+  const int32_t *extra_fds;      /* 120: {source, target} pairs: dup3 source onto target */
+  int32_t pgid;                  /* 128: the group to join with CS_PGROUP_JOIN */
+  int32_t no_new_privs;          /* 132: set PR_SET_NO_NEW_PRIVS */
+  int32_t landlock_fd;           /* 136: a Landlock ruleset (> 2) to restrict ourselves with */
+  int32_t seccomp_count;         /* 140: instructions in seccomp_filter, 0 = none */
+  const void *seccomp_filter;    /* 144: struct sock_filter[], installed just before execve */
+  int32_t controlling_tty;       /* 152: make fd 0 (a pty slave) the session's terminal */
+  int32_t set_ids;               /* 156: enum cs_set_ids bits: which ids the child takes */
+  uint32_t uid;                  /* 160: with CS_SET_UID */
+  uint32_t gid;                  /* 164: with CS_SET_GID */
+};                               /* 168 bytes */
+
+/* The child's process group (the request's pgroup). */
+enum cs_pgroup {
+  CS_PGROUP_NONE = 0,    /* stay in the parent's group */
+  CS_PGROUP_LEADER = 1,  /* setpgid(0, 0): lead a new group */
+  CS_PGROUP_SESSION = 2, /* setsid: lead a new session (and group) */
+  CS_PGROUP_JOIN = 3,    /* setpgid(0, pgid): join an existing group */
+};
 
 /* Which identities the child takes before exec (the request's set_ids bits). */
 enum cs_set_ids {

@@ -7,7 +7,7 @@ import { syscallAllowed } from "../platform/syscall_gate.ts";
 import { cString, cStringArray } from "../os/cstrings.ts";
 import { CoreError, errnoName, sysError } from "../os/errors.ts";
 import { cloexecPipe, closeFd, devNullFd, dupCloexec } from "../os/fds.ts";
-import { CLOSE_ABOVE2, SET_IDS } from "../abi/helper_request.ts";
+import { CLOSE_ABOVE2, PGROUP, SET_IDS } from "../abi/helper_request.ts";
 import { type Libc, libc } from "../os/libc.ts";
 import { nativeHelper } from "./loader.ts";
 import { HelperRequest } from "./request.ts";
@@ -19,11 +19,7 @@ import type { LaunchPlan } from "../plan/plan.ts";
 import type { ChildEnd } from "../plan/stdio.ts";
 import type { ValidFdPolicy } from "../options/validate_streams.ts";
 
-/** Every signal: the child resets each one that is not at its default already. */
-const ALL_SIGNALS = 0xffffffffffffffffn;
 const RLIM_INFINITY = 0xffffffffffffffffn;
-/** The request's `pgroup` values (the `pgroup` field of struct cs_request). */
-export const PGROUP_CODE = { none: 0, leader: 1, isolated: 2, join: 3 } as const;
 
 /** What the child does about fds above 2. */
 export interface ChildFdWork {
@@ -88,10 +84,9 @@ function buildRequest(
     .pointer("cwd", cwd ? Deno.UnsafePointer.of(cwd) : null)
     .pointer("keepFds", keepList ? Deno.UnsafePointer.of(keepList) : null)
     .pointer("rlimits", rlimits ? Deno.UnsafePointer.of(rlimits) : null)
-    .u64("resetSignals", ALL_SIGNALS)
     .i32("keepCount", keep.length)
     .i32("rlimitCount", plan.rlimits.length)
-    .i32("pgroup", typeof plan.pgroup === "object" ? PGROUP_CODE.join : PGROUP_CODE[plan.pgroup])
+    .i32("pgroup", typeof plan.pgroup === "object" ? PGROUP.join : PGROUP[plan.pgroup])
     .i32("pgid", typeof plan.pgroup === "object" ? plan.pgroup.join : 0)
     .i32("useVfork", plan.backend === "vfork" ? 1 : 0)
     .i32("closeAbove2", CLOSE_ABOVE2[fds.closeAbove2]);

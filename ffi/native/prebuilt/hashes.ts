@@ -6,6 +6,6 @@
 
 /** Expected SHA-256 of prebuilt/linux-<arch>/libcoreshift_helper.so, by arch. */
 export const PREBUILT_SHA256: Readonly<Record<string, string>> = {
-  "x86_64": "2f4b62a1af60a0cdf0d7db6d98bbf6d11536be048c30aaf5372140d5e685ac04",
-  "aarch64": "0720db7ef4badfdb263c15b49daab614b5ff93ca89b0591c694ce500e9e2754c",
+  "x86_64": "dae528820f7b16c6ad4f620eb8545f6e023277a9f09e3ff3f3d4184f03b0d623",
+  "aarch64": "5742ddc7ca0b911d287165ef93a791b8d2d4311bdbeea74e4937bbf4c47c623e",
 };
