@@ -15,44 +15,13 @@ import { chooseBackend } from "../start/backend.ts";
 import { reap } from "../platform/process_control.ts";
 import { LINUX_COMMON } from "../abi/linux_common.ts";
 import { refuseUnknownKeys } from "../options/value_checks.ts";
+import { EXIT_SIGNALS, killAtExit } from "./registry_exit_hook.ts";
+import { type EntryInfo, snapshotOf } from "./registry_snapshot.ts";
+
+export type { EntryInfo };
 
 /** An opaque registry handle. */
 export type ProcessHandle = string & { readonly __processHandle: unique symbol };
-
-/**
- * A snapshot of one entry. `JSON.stringify` renders it with the output as UTF-8 text, so the
- * CLI (or a log) can print it as it is.
- */
-export interface EntryInfo {
-  /** The entry's handle. */
-  readonly handle: ProcessHandle;
-  /** The child's process id (also its process group id). */
-  readonly pid: number;
-  /** The command: program and arguments, as text. */
-  readonly argv: readonly string[];
-  /** When it started, in ms since the epoch. */
-  readonly startedAt: number;
-  /** When it ended (reaped), in ms since the epoch, or null while running. */
-  readonly endedAt: number | null;
-  /** The tag it was spawned with, or null. */
-  readonly tag: string | null;
-  /** Whether it counts against the background limit. */
-  readonly background: boolean;
-  /** Where it stands now. `killed`: we killed it (kill, cancelByTag, eviction, dispose). */
-  readonly status: "running" | "exited" | "killed" | "timedOut";
-  /** The exit status once reaped, else null. */
-  readonly exit: ExitStatus | null;
-  /** Ms since spawn (until the end, once finished). */
-  readonly durationMs: number;
-  /** The newest stdout bytes, up to the buffer size. */
-  readonly stdout: Uint8Array;
-  /** The newest stderr bytes, up to the buffer size. */
-  readonly stderr: Uint8Array;
-  /** Oldest stdout bytes dropped to keep within the buffer size. */
-  readonly stdoutDropped: number;
-  /** Oldest stderr bytes dropped to keep within the buffer size. */
-  readonly stderrDropped: number;
-}
 
 /** Limits of a registry. */
 export interface RegistryOptions {
@@ -81,6 +50,21 @@ const REGISTRY_OPTION_KEYS: ReadonlySet<string> = new Set<keyof RegistryOptions>
   "cancelGraceMs",
   "killOnSignals",
 ]);
+
+/**
+ * Entries kept, finished ones included so their output can still be read: a tool's recent
+ * history, with memory bounded (two rings of {@linkcode DEFAULT_BUFFER_BYTES} each).
+ */
+const DEFAULT_CAPACITY = 64;
+/** Background children running at once: as many as a phone has cores, so none starves. */
+const DEFAULT_BACKGROUND = 8;
+/** Bytes kept per stream: a screenful of logs many times over; older bytes are counted, not kept. */
+const DEFAULT_BUFFER_BYTES = 1024 * 1024;
+/**
+ * SIGINT to SIGKILL in cancelByTag: what a shell or build tool needs to clean up after Ctrl-C,
+ * short enough that a cancel still feels immediate.
+ */
+const DEFAULT_CANCEL_GRACE_MS = 2000;
 
 interface Entry {
   readonly handle: ProcessHandle;
@@ -139,10 +123,10 @@ export class ProcessRegistry implements AsyncDisposable {
       throw invalidArgument("registry options", "killOnSignals must be true or false", "");
     }
     this.#killOnSignals = options.killOnSignals === true;
-    this.#capacity = count(options.capacity, 64, "capacity");
-    this.#backgroundLimit = count(options.backgroundLimit, 8, "backgroundLimit");
-    this.#bufferBytes = count(options.bufferBytes, 1024 * 1024, "bufferBytes");
-    this.#cancelGraceMs = count(options.cancelGraceMs, 2000, "cancelGraceMs", 0);
+    this.#capacity = count(options.capacity, DEFAULT_CAPACITY, "capacity");
+    this.#backgroundLimit = count(options.backgroundLimit, DEFAULT_BACKGROUND, "backgroundLimit");
+    this.#bufferBytes = count(options.bufferBytes, DEFAULT_BUFFER_BYTES, "bufferBytes");
+    this.#cancelGraceMs = count(options.cancelGraceMs, DEFAULT_CANCEL_GRACE_MS, "cancelGraceMs", 0);
   }
 
   /**
@@ -234,7 +218,7 @@ export class ProcessRegistry implements AsyncDisposable {
 
   /** A snapshot of the entry now. */
   poll(handle: ProcessHandle): EntryInfo {
-    return info(this.#get(handle));
+    return snapshotOf(this.#get(handle));
   }
 
   /**
@@ -298,7 +282,7 @@ export class ProcessRegistry implements AsyncDisposable {
     const entry = this.#get(handle);
     if (timeoutMs === undefined || timeoutMs === Infinity) {
       await entry.done;
-      return info(entry);
+      return snapshotOf(entry);
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const elapsed = new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs));
@@ -307,7 +291,7 @@ export class ProcessRegistry implements AsyncDisposable {
     } finally {
       clearTimeout(timer);
     }
-    return info(entry);
+    return snapshotOf(entry);
   }
 
   /**
@@ -334,7 +318,7 @@ export class ProcessRegistry implements AsyncDisposable {
 
   /** Snapshots of every entry, oldest first. */
   list(): EntryInfo[] {
-    return [...this.#entries.values()].map(info);
+    return [...this.#entries.values()].map(snapshotOf);
   }
 
   /**
@@ -382,10 +366,6 @@ export class ProcessRegistry implements AsyncDisposable {
     await Promise.all(this.#leaving);
   }
 
-  /**
-   * At process exit (the `unload` event: the end of the program or `Deno.exit`): SIGKILL every
-   * running group and reap it, synchronously, since the event loop will not turn again.
-   */
   /** SIGINT or SIGTERM with `killOnSignals`: what the default action would do, children first. */
   readonly #exitListeners = EXIT_SIGNALS.map((name) =>
     [name, () => {
@@ -394,6 +374,10 @@ export class ProcessRegistry implements AsyncDisposable {
     }] as const
   );
 
+  /**
+   * At process exit (the `unload` event: the end of the program or `Deno.exit`): SIGKILL every
+   * running group and reap it, synchronously, since the event loop will not turn again.
+   */
   readonly #killNow = () => {
     for (const entry of this.#entries.values()) {
       if (entry.status !== "running") continue;
@@ -464,59 +448,7 @@ export class ProcessRegistry implements AsyncDisposable {
   }
 }
 
-/** The signals `killOnSignals` answers. */
-const EXIT_SIGNALS = ["SIGINT", "SIGTERM"] as const;
-
-/**
- * Registries that may hold running children: the `unload` listener that kills them is there
- * only while this is non-empty, so a program without a registry has none.
- */
-const killAtExit = new (class extends Set<() => void> {
-  readonly #onUnload = () => {
-    for (const kill of this) kill();
-  };
-  override add(kill: () => void): this {
-    if (this.size === 0) globalThis.addEventListener("unload", this.#onUnload);
-    return super.add(kill);
-  }
-  override delete(kill: () => void): boolean {
-    const had = super.delete(kill);
-    if (had && this.size === 0) globalThis.removeEventListener("unload", this.#onUnload);
-    return had;
-  }
-})();
-
 const decoder = new TextDecoder();
-
-function info(entry: Entry): EntryInfo {
-  const durationMs = (entry.endedAt || performance.now()) - entry.startedMono;
-  const snapshot: EntryInfo = {
-    handle: entry.handle,
-    pid: entry.child.pid,
-    argv: entry.argv,
-    startedAt: entry.startedAtEpoch,
-    endedAt: entry.endedAt ? entry.startedAtEpoch + durationMs : null,
-    tag: entry.tag,
-    background: entry.background,
-    status: entry.status,
-    exit: entry.exit,
-    durationMs,
-    stdout: entry.stdout.bytes(),
-    stderr: entry.stderr.bytes(),
-    stdoutDropped: entry.stdout.dropped,
-    stderrDropped: entry.stderr.dropped,
-  };
-  // JSON-friendly as it is: the output as text (lossy for bytes that are not UTF-8).
-  Object.defineProperty(snapshot, "toJSON", {
-    enumerable: false,
-    value: () => ({
-      ...snapshot,
-      stdout: decoder.decode(snapshot.stdout),
-      stderr: decoder.decode(snapshot.stderr),
-    }),
-  });
-  return snapshot;
-}
 
 function count(value: unknown, fallback: number, name: string, min = 1): number {
   if (value === undefined) return fallback;

@@ -66,7 +66,12 @@ export function spawnOffThread(options: SpawnOptions): Promise<Child> {
   return startChildOnThread(options, acquireSlot).then(adopt);
 }
 
-/** Starts in flight at once on worker threads: each holds a thread and a child stack. */
+/**
+ * Starts in flight at once on worker threads. Each holds a thread of Deno's blocking pool (which
+ * also serves file I/O) and a vfork stack until its child has exec'd; eight overlap the starts of
+ * a burst on the 4–8 cores of a phone without taking every worker thread from the rest of the
+ * program.
+ */
 export const MAX_STARTS_IN_FLIGHT = 8;
 
 let freeSlots = MAX_STARTS_IN_FLIGHT;
