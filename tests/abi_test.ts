@@ -165,3 +165,24 @@ Deno.test("probeAbi: a wrong table is caught", () => {
     "sizes.sigset",
   ]);
 });
+
+Deno.test("ABI tables: the facts DESIGN.md lists", () => {
+  assert.equal(ABI_TABLES["glibc-x86_64"].sizes.posixSpawnattr, 336);
+  assert.equal(ABI_TABLES["glibc-x86_64"].sizes.posixSpawnFileActions, 80);
+  assert.equal(ABI_TABLES["glibc-aarch64"].sizes.sigset, 128);
+  for (const key of ["bionic-aarch64", "bionic-x86_64"] as const) {
+    assert.deepEqual(ABI_TABLES[key].sizes, {
+      sigset: 8,
+      posixSpawnattr: 8,
+      posixSpawnFileActions: 8,
+    });
+    assert.equal(ABI_TABLES[key].errnoSymbol, "__errno");
+    assert.equal(ABI_TABLES[key].spawnFlags.SETSID, 128);
+    assert.equal(ABI_TABLES[key].spawnFlags.USEVFORK, 64);
+  }
+  assert.equal(ABI_TABLES["bionic-x86_64"].kernel.epollEvent.size, 12, "packed on x86_64");
+  assert.equal(ABI_TABLES["bionic-aarch64"].kernel.epollEvent.size, 16);
+  assert.equal(ABI_TABLES["bionic-aarch64"].kernel.open.O_CLOEXEC, 0x80000);
+  assert.equal(ABI_TABLES["bionic-x86_64"].kernel.open.O_NONBLOCK, 0x800);
+  assert.equal(ABI_TABLES["bionic-aarch64"].kernel.rusage.maxrssOffset, 32);
+});

@@ -13,7 +13,6 @@ import {
   propertyReader,
   sharedGetpropReader,
 } from "../ffi/os/properties.ts";
-import { parseShebang } from "../ffi/plan/shebang.ts";
 import { termuxInterpreter } from "../ffi/plan/termux_exec.ts";
 import { phantomKillerFrom } from "../android/phantom.ts";
 import { platformFacts } from "../android/platform.ts";
@@ -192,19 +191,6 @@ Deno.test("Termux directories, temp dir and search path", () => {
   assert.equal(termuxSearchPath(`${prefix}/bin`, prefix), `${prefix}/bin:/system/bin`);
   assert.equal(termuxSearchPath("/system/bin:/x", prefix), "/system/bin:/x");
   assert.equal(termuxSearchPath(undefined, prefix), `${prefix}/bin:/system/bin`);
-});
-
-Deno.test("parseShebang follows the kernel: one interpreter, the rest is one argument", () => {
-  const parse = (s: string) => {
-    const r = parseShebang(enc.encode(s));
-    return r && [text(r.interpreter), r.arg && text(r.arg)];
-  };
-  assert.deepEqual(parse("#!/bin/sh\necho"), ["/bin/sh", null]);
-  assert.deepEqual(parse("#! /usr/bin/env  python3 -u \r\n"), ["/usr/bin/env", "python3 -u"]);
-  assert.deepEqual(parse("#!\t/bin/bash"), ["/bin/bash", null]);
-  assert.equal(parse("#!\n"), null);
-  assert.equal(parse("\x7fELF"), null);
-  assert.equal(parse("# !/bin/sh"), null);
 });
 
 Deno.test("termuxInterpreter maps /bin and /usr/bin into $PREFIX/bin, as termux-exec does", () => {

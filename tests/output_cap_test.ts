@@ -1,3 +1,8 @@
+/**
+ * The output cap through every backend: what `maxOutput` keeps, what it drops and counts, and
+ * that a child writing past it is drained (or killed) without growing the parent
+ * (supervise/drain.ts and supervise/output.ts, driven by runSync).
+ */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { CoreError, OutputOverflowError } from "../mod.ts";
