@@ -4,25 +4,12 @@
  * (ffi/start/kill_started.ts), without a child.
  */
 import assert from "node:assert/strict";
+import { recorder } from "./_port_recorder.ts";
 import { offerEarlyExit, supervisionFor } from "../ffi/supervise/driver.ts";
 import { mergeStages } from "../ffi/supervise/reaping.ts";
 import { ownsGroup } from "../ffi/start/kill_started.ts";
 import type { SupervisePlan } from "../ffi/plan/plan.ts";
 import type { SupervisionPort } from "../ffi/supervise/supervision.ts";
-
-function recorder(): { port: SupervisionPort; calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    port: {
-      signal: (name, group) => calls.push(`${name}${group ? " group" : ""}`),
-      armGrace: (ms) => calls.push(`grace ${ms}`),
-      closeStdout: () => calls.push("closeStdout"),
-      cutPipes: () => calls.push("cutPipes"),
-      closeStdin: () => calls.push("closeStdin"),
-    },
-  };
-}
 
 const plan = {
   cancel: "graceful",

@@ -4,27 +4,13 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { recorder } from "./_port_recorder.ts";
 import {
   cancelEscalation,
   type Escalation,
   Supervision,
   type SupervisionPort,
 } from "../ffi/supervise/supervision.ts";
-
-/** A port that records every call as a short string. */
-function recorder(): { port: SupervisionPort; calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    port: {
-      signal: (name, group) => calls.push(`${name}${group ? " group" : ""}`),
-      armGrace: (ms) => calls.push(`grace ${ms}`),
-      closeStdout: () => calls.push("closeStdout"),
-      cutPipes: () => calls.push("cutPipes"),
-      closeStdin: () => calls.push("closeStdin"),
-    },
-  };
-}
 
 const GRACEFUL: Escalation = { first: "SIGTERM", graceMs: 50 };
 

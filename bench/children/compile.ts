@@ -5,31 +5,15 @@
  * @module
  */
 import { basename, dirname } from "node:path";
+import { FREESTANDING_CFLAGS } from "../../ffi/native/compile.ts";
 
 /** The bench children, by file name (the source is `<name>.c` beside this module). */
 export const BENCH_CHILDREN = ["noop", "writer", "linger"] as const;
 /** One of {@linkcode BENCH_CHILDREN}. */
 export type BenchChild = typeof BENCH_CHILDREN[number];
 
-/** Flags for a static executable with no libc and nothing that varies between builds. */
-export const BENCH_CHILD_CFLAGS: readonly string[] = [
-  "-O2",
-  "-std=c11",
-  "-Wall",
-  "-Wextra",
-  "-Werror",
-  "-static",
-  "-nostdlib",
-  "-ffreestanding",
-  "-fno-builtin",
-  "-fno-stack-protector",
-  "-fno-asynchronous-unwind-tables",
-  "-fno-unwind-tables",
-  "-fno-ident",
-  "-Wl,--build-id=none",
-  "-Wl,-z,noexecstack",
-  "-s",
-];
+/** Flags for a static executable: the helper's libc-free set, linked statically. */
+export const BENCH_CHILD_CFLAGS: readonly string[] = [...FREESTANDING_CFLAGS, "-static"];
 
 /** Compiles `source` to `out` with `compiler`; cc's stderr on failure, null on success. */
 export function compileBenchChild(compiler: string, source: string, out: string): string | null {

@@ -4,8 +4,12 @@
  * @module
  */
 
-/** Flags for a libc-free, position-independent, byte-for-byte reproducible shared object. */
-export const HELPER_CFLAGS: readonly string[] = [
+/**
+ * What every libc-free build of ours shares: strict C11, no libc and no builtins (so no hidden
+ * memcpy), and nothing that varies between builds (no ident, no build id, no unwind tables),
+ * stripped: the helper and the bench children are byte-for-byte reproducible from it.
+ */
+export const FREESTANDING_CFLAGS: readonly string[] = [
   "-O2",
   "-std=c11",
   "-Wall",
@@ -14,17 +18,22 @@ export const HELPER_CFLAGS: readonly string[] = [
   "-nostdlib",
   "-ffreestanding",
   "-fno-builtin",
-  "-fPIC",
-  "-shared",
   "-fno-stack-protector",
   "-fno-asynchronous-unwind-tables",
   "-fno-unwind-tables",
   "-fno-ident",
   "-Wl,--build-id=none",
   "-Wl,-z,noexecstack",
+  "-s",
+];
+
+/** Flags for the helper: a position-independent shared object on top of the shared set. */
+export const HELPER_CFLAGS: readonly string[] = [
+  ...FREESTANDING_CFLAGS,
+  "-fPIC",
+  "-shared",
   "-Wl,-z,defs", // no libc: an implicit memcpy or memset must fail the build, not dlopen
   "-Wl,--hash-style=gnu",
-  "-s",
 ];
 
 /** File name of the helper, everywhere. */
