@@ -86,6 +86,10 @@ Deno.test("report chart: every section, every case, every series; legible", () =
   for (const series of new Set(r.sections[1].cases.map((c) => c.series!))) {
     assert.ok(svg.includes(`data-series="${escapeXml(series)}"`), series);
   }
+  for (const ratio of r.ratios.filter((x) => x.headline || x.target)) {
+    assert.ok(svg.includes(escapeXml(ratio.label)), `verdict row ${ratio.label}`);
+  }
+  assert.match(svg, />met</, "the verdicts are in the chart");
   const one = renderSvg(r, "heap");
   assert.ok(!one.includes(escapeXml(r.sections[0].title)), "one section only");
   assert.throws(() => renderSvg(r, "nope"), /no section nope/);

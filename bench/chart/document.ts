@@ -9,6 +9,7 @@ import { deviceLine } from "../report_text.ts";
 import { barsPanel, type Panel, type PanelLayout, VALUE_SPACE } from "./bars.ts";
 import { compareBarsPanel } from "./compare_bars.ts";
 import { linesPanel } from "./lines.ts";
+import { verdictRows, verdictsPanel, verdictsWidth } from "./verdicts_panel.ts";
 import { FONT_PX, text, textWidth } from "./svg_text.ts";
 
 const PLOT_WIDTH = 460;
@@ -28,8 +29,9 @@ function documentOf(
   header: readonly string[],
   labelWidth: number,
   panels: readonly ((layout: PanelLayout) => Panel)[],
+  minWidth = 0,
 ): string {
-  const width = Math.ceil(labelWidth + PLOT_WIDTH + VALUE_SPACE + 10);
+  const width = Math.ceil(Math.max(minWidth, labelWidth + PLOT_WIDTH + VALUE_SPACE + 10));
   const body: string[] = [];
   let top = 40 + header.length * 16; // the title, then a line each
   for (const draw of panels) {
@@ -50,18 +52,24 @@ function documentOf(
 }
 
 /**
- * The chart of `report` as a standalone SVG document: every section, or only `sectionId`'s.
+ * The chart of `report` as a standalone SVG document: the verdicts, then every section; or only
+ * `sectionId`'s section.
  * @throws {Error} when the report has no section `sectionId`
  */
 export function renderSvg(report: BenchReport, sectionId?: string): string {
   const sections = sectionId ? report.sections.filter((s) => s.id === sectionId) : report.sections;
   if (!sections.length) throw new Error(`no section ${sectionId ?? ""} in the report`);
+  const withVerdicts = !sectionId && verdictRows(report).length > 0;
   return documentOf(
     [`coreshift bench (${report.mode})`, device(report), "p50 bar, p90 whisker, log axis"],
     labelWidthFor(sections),
-    sections.map((s) => (layout: PanelLayout) =>
-      s.chart === "lines" ? linesPanel(s, layout) : barsPanel(s, layout)
-    ),
+    [
+      ...(withVerdicts ? [(layout: PanelLayout) => verdictsPanel(report, layout)] : []),
+      ...sections.map((s) => (layout: PanelLayout) =>
+        s.chart === "lines" ? linesPanel(s, layout) : barsPanel(s, layout)
+      ),
+    ],
+    withVerdicts ? verdictsWidth(report) : 0,
   );
 }
 
