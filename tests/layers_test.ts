@@ -19,7 +19,7 @@ export const LAYERS = [
   "plan", // options → a plan: program, argv, env, the child's fds
   "posix_spawn", // backend: libc's posix_spawn
   "native", // backend: the libc-free helper (fork or vfork) and its binding
-  "start", // backend choice and launch: plan → a started child
+  "start", // backend choice and the start itself: plan → a started child
   "supervise", // the stop rules, output and capture: what both drivers share
   "async", // the event loop's parts: fd poller, exit watcher, deadlines, pipes, streams
   "run", // the entry points and their drivers: runSync, spawn, pipeline, chain, registry

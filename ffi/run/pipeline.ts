@@ -6,7 +6,7 @@
 import type { SpawnOptions } from "../options/options.ts";
 import { type pipelineSync, startPipeline } from "./pipeline_sync.ts";
 import type { Child } from "./child.ts";
-import { adopt, refuseAborted } from "./spawn.ts";
+import { refuseAborted, superviseAsync } from "./spawn.ts";
 
 /**
  * Starts `stages` as `stages[0] | stages[1] | …` connected by kernel pipes, all in one process
@@ -34,5 +34,5 @@ export function pipeline(
 ): Child {
   refuseAborted(options as SpawnOptions);
   const { supervised, others } = startPipeline(stages, options, "async");
-  return adopt(supervised, others);
+  return superviseAsync(supervised, others);
 }

@@ -12,7 +12,7 @@ import type { Output } from "../supervise/output.ts";
 import { isRedirect, openRedirect, type Redirect } from "../options/redirect.ts";
 import { superviseSync } from "./run_sync.ts";
 import type { SpawnPlan } from "../plan/plan.ts";
-import { abandon, launch, planFor, type Started } from "../start/start.ts";
+import { abandon, planFor, type Started, startPlanned } from "../start/start.ts";
 import type { RunMode } from "../options/validate.ts";
 import { isPlainObject } from "../options/value_checks.ts";
 
@@ -112,7 +112,7 @@ export function startPipeline(
     plans.forEach((plan, k) => plans[k] = withFilesOpened(plan, files));
     for (let k = 0; k < stages.length - 1; k++) pipes.push(cloexecPipe("pipeline pipe"));
     for (let k = 0; k < stages.length; k++) {
-      started.push(launch({
+      started.push(startPlanned({
         ...plans[k],
         stdin: k === 0 ? plans[k].stdin : fd(pipes[k - 1][0]),
         stdout: k === stages.length - 1 ? plans[k].stdout : fd(pipes[k][1]),

@@ -43,7 +43,7 @@ import { all, then } from "../async/promise_then.ts";
  */
 export function spawn(options: SpawnOptions): Child {
   refuseAborted(options);
-  return adopt(startChild(options, "async"));
+  return superviseAsync(startChild(options, "async"));
 }
 
 /**
@@ -63,7 +63,7 @@ export function spawn(options: SpawnOptions): Child {
  */
 export function spawnOffThread(options: SpawnOptions): Promise<Child> {
   refuseAborted(options);
-  return startChildOnThread(options, acquireSlot).then(adopt);
+  return startChildOnThread(options, acquireSlot).then(superviseAsync);
 }
 
 /**
@@ -108,7 +108,7 @@ export function refuseAborted(options: SpawnOptions): void {
  * the child counts as reaped once every one is. If watching or wrapping fails (out of fds for a
  * pidfd, the poller or a timer), everything is killed and reaped here and every fd closed.
  */
-export function adopt(started: Started, others: readonly number[] = []): Child {
+export function superviseAsync(started: Started, others: readonly number[] = []): Child {
   const watched: number[] = [];
   const scope: RefScope = { ref: true }; // the child's: `unref()` clears it for every watch
   try {

@@ -29,7 +29,7 @@ export interface Started {
 
 /** Starts a child for `options`; throws `CoreError` with nothing half-made left behind. */
 export function startChild(options: SpawnOptions, mode: RunMode): Started {
-  return launch(planFor(options, mode), "here");
+  return startPlanned(planFor(options, mode), "here");
 }
 
 /**
@@ -47,7 +47,9 @@ export function startChildOnThread(
   // exit when idle: such children start from this (the main) thread, which lives as long as we do.
   return slot().then(async (release) => {
     try {
-      return await (plan.dieWithParent ? launch(plan, "here") : launch(plan, "offThread"));
+      return await (plan.dieWithParent
+        ? startPlanned(plan, "here")
+        : startPlanned(plan, "offThread"));
     } finally {
       release();
     }
@@ -59,9 +61,12 @@ export function startChildOnThread(
  * opened is closed. With `"offThread"` the helper call runs on a worker thread and a promise
  * comes back (posix_spawn is always called here: it returns once the child exists).
  */
-export function launch(plan: SpawnPlan, where: "here"): Started;
-export function launch(plan: SpawnPlan, where: "offThread"): Promise<Started>;
-export function launch(plan: SpawnPlan, where: "here" | "offThread"): Started | Promise<Started> {
+export function startPlanned(plan: SpawnPlan, where: "here"): Started;
+export function startPlanned(plan: SpawnPlan, where: "offThread"): Promise<Started>;
+export function startPlanned(
+  plan: SpawnPlan,
+  where: "here" | "offThread",
+): Started | Promise<Started> {
   keepChildrenWaitable();
   const startedMono = performance.now();
   const stdio = ChildStdio.open(plan);
