@@ -15,8 +15,8 @@ import { acquireStack, releaseStack, type VforkStack, vforkStack } from "./stack
 import { CHILD_STEP_HINTS, CHILD_STEPS } from "./steps.ts";
 import type { Platform } from "../platform/platform.ts";
 import { reap } from "../platform/process_control.ts";
-import type { LaunchPlan } from "../plan/plan.ts";
-import type { ChildEnd } from "../plan/stdio.ts";
+import type { StartPlan } from "../plan/plan.ts";
+import type { ChildEnd } from "../plan/child_fds.ts";
 import type { ValidFdPolicy } from "../options/validate_streams.ts";
 
 const RLIM_INFINITY = 0xffffffffffffffffn;
@@ -61,7 +61,7 @@ export interface ChildFds {
 function buildRequest(
   c: Libc,
   req: HelperRequest,
-  plan: LaunchPlan,
+  plan: StartPlan,
   { child, extra, landlockFd = -1 }: ChildFds,
   platform: Platform,
 ): BuiltRequest {
@@ -151,10 +151,10 @@ class ChildReport {
   readonly #c: Libc;
   readonly #req: HelperRequest;
   readonly #pipe: [number, number] | null;
-  readonly #plan: LaunchPlan;
+  readonly #plan: StartPlan;
 
   /** `lowest`: the pipe's ends are numbered at least this, above every extraFds target. */
-  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: LaunchPlan, lowest: number) {
+  constructor(c: Libc, req: HelperRequest, vfork: boolean, plan: StartPlan, lowest: number) {
     this.#c = c;
     this.#req = req;
     this.#plan = plan;
@@ -194,18 +194,18 @@ class ChildReport {
  * the exec), with a request and a stack of its own, and returns a promise.
  */
 export function helperSpawn(
-  plan: LaunchPlan,
+  plan: StartPlan,
   fds: ChildFds | readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
 ): number;
 export function helperSpawn(
-  plan: LaunchPlan,
+  plan: StartPlan,
   fds: ChildFds | readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
   where: "offThread",
 ): Promise<number>;
 export function helperSpawn(
-  plan: LaunchPlan,
+  plan: StartPlan,
   fds: ChildFds | readonly [ChildEnd, ChildEnd, ChildEnd],
   platform: Platform,
   where: "here" | "offThread" = "here",
@@ -277,7 +277,7 @@ function withStack(req: HelperRequest, stack: VforkStack): void {
   req.u64("stack", stack.low).u64("stackSize", BigInt(stack.size));
 }
 
-function finish(c: Libc, pid: number, errno: number, step: number, plan: LaunchPlan): number {
+function finish(c: Libc, pid: number, errno: number, step: number, plan: StartPlan): number {
   if (pid < 0) {
     throw sysError(
       "clone",
@@ -293,7 +293,7 @@ function finish(c: Libc, pid: number, errno: number, step: number, plan: LaunchP
 const decoder = new TextDecoder();
 
 /** The path a failed step was about: the cwd for chdir, the program for execve. */
-function stepSubject(step: number, plan: LaunchPlan): string | undefined {
+function stepSubject(step: number, plan: StartPlan): string | undefined {
   const op = CHILD_STEPS[step];
   if (op === "child chdir" && plan.cwd) return decoder.decode(plan.cwd);
   if (op === "child execve") return decoder.decode(plan.path.subarray(0, plan.path.indexOf(0)));
@@ -345,7 +345,7 @@ function readReport(c: Libc, fd: number): [number, number] {
   return got === 8 ? [buf[0], buf[1]] : [0, 0];
 }
 
-function encodeRlimits(c: Libc, plan: LaunchPlan, size: number): Uint8Array {
+function encodeRlimits(c: Libc, plan: StartPlan, size: number): Uint8Array {
   const out = new Uint8Array(size * plan.rlimits.length);
   const view = new DataView(out.buffer);
   plan.rlimits.forEach((limit, i) => {

@@ -53,7 +53,7 @@ export interface SpawnPlan extends ValidOptions {
  * What a backend needs to start a child: the program, its argv and environment, where it runs,
  * its stdio, group, fds and limits. Backends see nothing of how the child is supervised.
  */
-export type LaunchPlan = Pick<
+export type StartPlan = Pick<
   SpawnPlan,
   | "backend"
   | "path"

@@ -7,9 +7,9 @@ import { sysError } from "../os/errors.ts";
 import { closeFd, devNullFd, dupCloexec, fdFlags, listOpenFds } from "../os/fds.ts";
 import { type Libc, libc } from "../os/libc.ts";
 import type { PosixSpawnCaps } from "../platform/capabilities.ts";
-import type { LaunchPlan } from "../plan/plan.ts";
+import type { StartPlan } from "../plan/plan.ts";
 import { type FileAction, needsFdScan, planPosixSpawnCall } from "./posix_spawn_call.ts";
-import type { ChildStdio } from "../plan/stdio.ts";
+import type { ChildFds } from "../plan/child_fds.ts";
 
 /**
  * Spawn attributes depend only on (flags, pgroup), so each combination is prepared once and
@@ -49,7 +49,7 @@ function preparedAttr(c: Libc, flags: number, pgroup: number | null): Uint8Array
 }
 
 /** Spawns `plan` with posix_spawn; returns the pid. Owns nothing afterwards but the child. */
-export function posixSpawn(plan: LaunchPlan, stdio: ChildStdio, caps: PosixSpawnCaps): number {
+export function posixSpawn(plan: StartPlan, stdio: ChildFds, caps: PosixSpawnCaps): number {
   const c = libc();
   const s = c.symbols;
   const keepCopies = new Map<number, number>();

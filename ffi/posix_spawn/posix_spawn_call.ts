@@ -8,7 +8,7 @@ import type { AbiTable } from "../abi/mod.ts";
 import type { OpenFd } from "../os/fds.ts";
 import type { PosixSpawnCaps } from "../platform/capabilities.ts";
 import type { PgroupMode } from "../options/options.ts";
-import type { ChildEnd } from "../plan/stdio.ts";
+import type { ChildEnd } from "../plan/child_fds.ts";
 import type { ValidFdPolicy } from "../options/validate_streams.ts";
 
 /** One `posix_spawn_file_actions_add*` call. */

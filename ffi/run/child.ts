@@ -18,7 +18,7 @@ import { offerEarlyExit, outputOf, signalChild, supervisionFor } from "../superv
 import type { SupervisePlan } from "../plan/plan.ts";
 import { childGroup } from "../options/options.ts";
 import type { Started } from "../start/start.ts";
-import type { ChildStdio } from "../plan/stdio.ts";
+import type { ChildFds } from "../plan/child_fds.ts";
 import type { Supervision, SupervisionPort } from "../supervise/supervision.ts";
 import { afterDelay, type CancelDeadline } from "../async/deadline.ts";
 import { exitRefsChanged, reapNow } from "../async/exit_watcher.ts";
@@ -313,7 +313,7 @@ export class Child implements AsyncDisposable {
    */
   #readOutput(
     stream: OutputStream,
-    stdio: ChildStdio,
+    stdio: ChildFds,
     scope: RefScope,
   ): ReadableStream<Uint8Array> | null {
     const fd = stdio[stream];

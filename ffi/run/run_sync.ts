@@ -19,7 +19,7 @@ import type { SupervisePlan } from "../plan/plan.ts";
 import { childGroup } from "../options/options.ts";
 import { Reaping } from "../supervise/reaping.ts";
 import { startChild, type Started } from "../start/start.ts";
-import type { ChildStdio } from "../plan/stdio.ts";
+import type { ChildFds } from "../plan/child_fds.ts";
 
 /**
  * Runs a program to completion and returns its output. Blocks the thread until the child is
@@ -78,7 +78,7 @@ const STAGES_POLL_MS = 10;
 class SyncRun implements SupervisionPort {
   readonly #pid: number;
   readonly #plan: SupervisePlan;
-  readonly #stdio: ChildStdio;
+  readonly #stdio: ChildFds;
   readonly #started: number;
   readonly #sup: Supervision;
   /** Created only when there is something to watch: a null-stdio child needs no epoll. */

@@ -14,14 +14,14 @@ import { helperSpawn } from "../native/helper_spawn.ts";
 import type { SpawnOptions } from "../options/options.ts";
 import { planSpawn, type SpawnPlan } from "../plan/plan.ts";
 import { posixSpawn } from "../posix_spawn/posix_spawn.ts";
-import { ChildStdio } from "../plan/stdio.ts";
+import { ChildFds } from "../plan/child_fds.ts";
 import { type RunMode, validateOptions } from "../options/validate.ts";
 
 /** A child that is running, with the parent's ends of its pipes. */
 export interface Started {
   readonly pid: number;
   readonly plan: SpawnPlan;
-  readonly stdio: ChildStdio;
+  readonly stdio: ChildFds;
   /** `performance.now()` just before the pipes were made: the monotonic clock (epoch times are
    * named `…Epoch`, as in the registry). */
   readonly startedMono: number;
@@ -69,7 +69,7 @@ export function startPlanned(
 ): Started | Promise<Started> {
   keepChildrenWaitable();
   const startedMono = performance.now();
-  const stdio = ChildStdio.open(plan);
+  const stdio = ChildFds.open(plan);
   const started = (pid: number): Started => {
     stdio.closeChildEnds();
     return { pid, plan, stdio, startedMono };

@@ -1,7 +1,9 @@
 /**
- * The pipes between parent and child. Both ends are close-on-exec (the child gets its ends
- * through dup2 onto 0/1/2, which clears the flag); only the parent's ends are non-blocking,
- * since a child whose stdout is non-blocking fails ordinary programs with EAGAIN.
+ * Every fd a spawn makes for its child before the backend runs: the pipes (or pty) of its
+ * standard streams, the copies behind `extraFds`, and the Landlock ruleset. Pipe ends are
+ * close-on-exec (the child gets its ends through dup2 onto 0/1/2, which clears the flag); only
+ * the parent's ends are non-blocking, since a child whose stdout is non-blocking fails ordinary
+ * programs with EAGAIN.
  * @module
  */
 import { cloexecPipe, closeFd, dupCloexec, setNonblocking } from "../os/fds.ts";
@@ -9,13 +11,16 @@ import { isRedirect, openRedirect } from "../options/redirect.ts";
 import { createRuleset } from "../confine/landlock.ts";
 import { openPty } from "../os/pty.ts";
 import { hostPlatform } from "../platform/platform.ts";
-import type { LaunchPlan } from "./plan.ts";
+import type { StartPlan } from "./plan.ts";
 
 /** What the child gets as one of fds 0, 1, 2: a pipe end to dup2, /dev/null, or ours. */
 export type ChildEnd = number | "null" | "inherit";
 
-/** The three standard streams of one spawn. `-1` marks a parent end that does not exist. */
-export class ChildStdio {
+/**
+ * The fds of one spawn: the child's 0, 1, 2, the parent's ends, extra fds, the pty's path and the
+ * Landlock ruleset. `-1` marks a parent end that does not exist.
+ */
+export class ChildFds {
   /** Child's fds 0, 1, 2. */
   readonly child: [ChildEnd, ChildEnd, ChildEnd] = ["null", "null", "null"];
   /** Parent's write end of the child's stdin. */
@@ -40,9 +45,9 @@ export class ChildStdio {
    * them never touches the caller's.
    */
   static open(
-    plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr" | "extraFds" | "confine" | "pty">,
-  ): ChildStdio {
-    const stdio = new ChildStdio();
+    plan: Pick<StartPlan, "stdin" | "stdout" | "stderr" | "extraFds" | "confine" | "pty">,
+  ): ChildFds {
+    const stdio = new ChildFds();
     try {
       if (plan.confine?.landlock) {
         stdio.landlockFd = createRuleset(plan.confine.landlock, hostPlatform());
@@ -62,7 +67,7 @@ export class ChildStdio {
   }
 
   /** Pipes, redirections and modes for 0, 1 and 2, as `plan` asks. */
-  #openStreams(plan: Pick<LaunchPlan, "stdin" | "stdout" | "stderr">): void {
+  #openStreams(plan: Pick<StartPlan, "stdin" | "stdout" | "stderr">): void {
     const stdin = plan.stdin;
     if (stdin instanceof Uint8Array || stdin === "piped") {
       const pipe = cloexecPipe("create pipe");
@@ -75,7 +80,7 @@ export class ChildStdio {
   }
 
   /** The child's stdout (`index` 1) or stderr (2) as `mode` asks. */
-  #openOutput(index: 1 | 2, mode: LaunchPlan["stdout"] | LaunchPlan["stderr"]): void {
+  #openOutput(index: 1 | 2, mode: StartPlan["stdout"] | StartPlan["stderr"]): void {
     if (mode === "stdout") this.child[2] = this.#mergedIntoStdout();
     else if (isRedirect(mode)) this.child[index] = openRedirect(mode);
     else if (mode !== "capture" && mode !== "piped") this.child[index] = mode;
@@ -92,7 +97,7 @@ export class ChildStdio {
    * A pty: its slave on the child's 0, 1 and 2; the master is read as stdout (stderr comes
    * with it) and, when the child is fed, written through a copy as stdin.
    */
-  #openPty(plan: Pick<LaunchPlan, "stdin" | "pty">): void {
+  #openPty(plan: Pick<StartPlan, "stdin" | "pty">): void {
     const { master, slave, path } = openPty(plan.pty!.columns, plan.pty!.rows);
     this.stdout = master;
     this.ptyPath = path;
