@@ -25,8 +25,6 @@ import { assertCoreError, spawnTest, text } from "./_harness.ts";
 import { pretendAndroid, pretendGlibc } from "./_platforms.ts";
 import { fakePropsLibrary } from "./fixtures/build.ts";
 
-const enc = new TextEncoder();
-
 Deno.test("bionic property API over FFI: whole values, missing is null", () => {
   const lib = Deno.dlopen(fakePropsLibrary(), PROPERTY_SYMBOLS);
   try {

@@ -9,7 +9,6 @@ import { offerEarlyExit, supervisionFor } from "../ffi/supervise/driver.ts";
 import { mergeStages } from "../ffi/supervise/reaping.ts";
 import { ownsGroup } from "../ffi/start/kill_started.ts";
 import type { SupervisePlan } from "../ffi/plan/plan.ts";
-import type { SupervisionPort } from "../ffi/supervise/supervision.ts";
 
 const plan = {
   cancel: "graceful",

@@ -5,12 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { recorder } from "./_port_recorder.ts";
-import {
-  cancelEscalation,
-  type Escalation,
-  Supervision,
-  type SupervisionPort,
-} from "../ffi/supervise/supervision.ts";
+import { cancelEscalation, type Escalation, Supervision } from "../ffi/supervise/supervision.ts";
 
 const GRACEFUL: Escalation = { first: "SIGTERM", graceMs: 50 };
 
