@@ -9,7 +9,7 @@
  */
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { sha256Hex } from "../../ffi/native/reproducible.ts";
+import { sha256Hex } from "../../ffi/native/sha256.ts";
 import { buildC, NoCompilerError } from "../c_build.ts";
 import { kernelArch } from "../device.ts";
 import { BENCH_CHILD_CFLAGS, type BenchChild } from "./compile.ts";

@@ -9,7 +9,6 @@
  * which of these to do.
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HELPER_REQUEST_LP64 } from "../abi/helper_request.ts";
@@ -20,6 +19,7 @@ import { closeFd } from "../os/fds.ts";
 import { libc } from "../os/libc.ts";
 import { cacheDir, writeAtomic } from "./cache.ts";
 import { compileHelper, HELPER_FILE } from "./compile.ts";
+import { fileSha256Hex, sha256Hex } from "./sha256.ts";
 import { PREBUILT_SHA256 } from "./prebuilt/hashes.ts";
 
 /** The loaded helper. */
@@ -109,7 +109,7 @@ export async function prepareNativeHelper(): Promise<
   const url = prebuiltUrl(arch);
   if (expected && url.protocol !== "file:") {
     const target = cachedPrebuiltPath(arch, expected);
-    if (fileSha256(target) !== expected) {
+    if (fileSha256Hex(target) !== expected) {
       const response = await fetch(url);
       if (!response.ok) {
         throw unavailable(
@@ -117,7 +117,7 @@ export async function prepareNativeHelper(): Promise<
         );
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
-      const got = sha256(bytes);
+      const got = sha256Hex(bytes);
       if (got !== expected) throw tampered(url.href, expected, got);
       writeAtomic(target, bytes);
     }
@@ -179,7 +179,7 @@ function openHashed(
     );
   }
   try {
-    const got = sha256(readAll(fd, path));
+    const got = sha256Hex(readAll(fd, path));
     if (expected !== null && got !== expected) throw tampered(path, expected, got);
     return open(`/proc/self/fd/${fd}`, got, origin, path);
   } finally {
@@ -220,8 +220,8 @@ export function buildFromSource(arch: string, compiler: string): NativeHelper {
   // The cache name follows both files the build reads: the sequence and its request header.
   const header = fileURLToPath(new URL("./cs_request.h", import.meta.url));
   const sources = new Uint8Array([...Deno.readFileSync(source), ...Deno.readFileSync(header)]);
-  const out = join(cacheDir(), `${HELPER_FILE}-${arch}-${sha256(sources).slice(0, 16)}`);
-  if (fileSha256(out) === undefined) {
+  const out = join(cacheDir(), `${HELPER_FILE}-${arch}-${sha256Hex(sources).slice(0, 16)}`);
+  if (fileSha256Hex(out) === undefined) {
     const tmp = `${out}.${Deno.pid}.tmp`;
     Deno.mkdirSync(cacheDir(), { recursive: true });
     const err = compileHelper(compiler, source, tmp);
@@ -272,18 +272,6 @@ function prebuiltUrl(arch: string): URL {
 
 function cachedPrebuiltPath(arch: string, hash: string): string {
   return join(cacheDir(), `${HELPER_FILE}-${arch}-${hash.slice(0, 16)}`);
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
-function fileSha256(path: string): string | undefined {
-  try {
-    return sha256(Deno.readFileSync(path));
-  } catch {
-    return undefined;
-  }
 }
 
 function unavailable(message: string): CoreError {

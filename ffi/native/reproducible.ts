@@ -6,9 +6,9 @@
  * `deno task build:native` (the helper) and `deno task build:bench` (the bench children).
  * @module
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { fileSha256Hex, sha256Hex } from "./sha256.ts";
 
 /** The arches a prebuilt set is built for. */
 export const PREBUILT_ARCHES = ["x86_64", "aarch64"] as const;
@@ -37,11 +37,6 @@ export interface PrebuiltSet {
   readonly key: (arch: PrebuiltArch, file: string) => string;
   /** The doc comment above `PREBUILT_SHA256` in hashes.ts. */
   readonly hashesDoc: string;
-}
-
-/** SHA-256 of `bytes`, as lowercase hex. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Compilers to try for `arch`, most specific first: the cross compiler, then `cc` natively. */
@@ -117,10 +112,7 @@ export function runPrebuiltBuild(set: PrebuiltSet, args: readonly string[]): num
   try {
     let same = true;
     for (const [rel, b] of buildAll(set, tmp)) {
-      let committed = "(missing)";
-      try {
-        committed = sha256Hex(Deno.readFileSync(join(set.root, rel)));
-      } catch { /* reported below */ }
+      const committed = fileSha256Hex(join(set.root, rel)) ?? "(missing)";
       const ok = committed === b.hash;
       same &&= ok;
       console.log(`${ok ? "same" : "DIFFERS"}  ${rel}  built ${b.hash}  committed ${committed}`);
