@@ -9,7 +9,8 @@
  */
 import { type Output, runSync, spawn, type SpawnOptions } from "../mod.ts";
 import { benchChildren } from "./children/locate.ts";
-import { type LatencyStats, summarize } from "./stats.ts";
+import { interleave } from "./interleave.ts";
+import type { LatencyStats } from "./stats.ts";
 
 /** The timeout the lateness cases set, in ms. */
 export const TIMEOUT_MS = 5;
@@ -76,19 +77,19 @@ export function cancelCases(linger: readonly string[]): CancelCase[] {
 }
 
 /** Runs each case `rounds` × `perRound` times, interleaved round by round. */
-export async function measureCancelLatency(
+export function measureCancelLatency(
   rounds: number,
   perRound: number,
   onRound: (done: number, total: number) => void = () => {},
 ): Promise<{ name: string; stats: LatencyStats }[]> {
-  const cases = cancelCases(benchChildren().linger);
-  const samples = cases.map(() => [] as number[]);
-  for (const c of cases) await c.run(); // warm-up
-  for (let r = 0; r < rounds; r++) {
-    for (let i = 0; i < cases.length; i++) {
-      for (let k = 0; k < perRound; k++) samples[i].push(await cases[i].run());
-    }
-    onRound(r + 1, rounds);
-  }
-  return cases.map((c, i) => ({ name: c.name, stats: summarize(samples[i]) }));
+  // Each case measures itself (from its callback or deadline to the reap), one sample a run.
+  const cases = cancelCases(benchChildren().linger).map((c) => ({
+    name: c.name,
+    run: async (n: number) => {
+      const samples: number[] = [];
+      for (let k = 0; k < n; k++) samples.push(await c.run());
+      return samples;
+    },
+  }));
+  return interleave(cases, { rounds, perRound, warmUp: 1 }, onRound);
 }

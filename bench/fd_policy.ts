@@ -22,7 +22,8 @@ import { validateOptions } from "../ffi/options/validate.ts";
 import { libc } from "../ffi/os/libc.ts";
 import { cString } from "../ffi/os/cstrings.ts";
 import { benchChildren } from "./children/locate.ts";
-import { type LatencyStats, summarize } from "./stats.ts";
+import { type BenchCase, interleave } from "./interleave.ts";
+import type { LatencyStats } from "./stats.ts";
 import { timed } from "./timing.ts";
 
 /** The extra open fds each case is measured with. */
@@ -76,18 +77,18 @@ function closeAll(fds: readonly number[]): void {
 }
 
 /** Runs the policy cases at each count in `counts`, `rounds` × `perRound` spawns, interleaved. */
-export function measureFdPolicies(
+export async function measureFdPolicies(
   rounds: number,
   perRound: number,
   counts: readonly number[] = FD_COUNTS,
   onRound: (done: number, total: number) => void = () => {},
-): { name: string; stats: LatencyStats }[] {
+): Promise<{ name: string; stats: LatencyStats }[]> {
   const { noop } = benchChildren();
   const nullIo = { stdout: "null", stderr: "null" } as const;
   const asApi29 = spawnAsApi29(noop);
   const results: { name: string; stats: LatencyStats }[] = [];
-  let done = 0;
-  for (const count of counts) {
+  for (let c = 0; c < counts.length; c++) {
+    const count = counts[c];
     const extra = openInheritable(count);
     try {
       const policies: [string, "vfork" | "posixSpawn", FdPolicy][] = [
@@ -96,23 +97,15 @@ export function measureFdPolicies(
         ["allowlist", "vfork", { allow: [extra[0]] }],
         ["closeFrom3", "posixSpawn", "closeFrom3"],
       ];
-      const cases = policies.map(([label, backend, fdPolicy]) => ({
+      const cases: BenchCase[] = policies.map(([label, backend, fdPolicy]) => ({
         name: fdCaseName(backend, label, count),
         run: (n: number) =>
           timed(n, () => runSync({ program: noop, backend, fdPolicy, ...nullIo })),
-        samples: [] as number[],
       }));
-      cases.push({
-        name: fdCaseName("vfork", SCAN_LABEL, count),
-        run: (n: number) => timed(n, asApi29),
-        samples: [],
-      });
-      for (const c of cases) c.run(Math.min(perRound, 10)); // warm-up
-      for (let r = 0; r < rounds; r++) {
-        for (const c of cases) c.samples.push(...c.run(perRound));
-        onRound(++done, rounds * counts.length);
-      }
-      results.push(...cases.map((c) => ({ name: c.name, stats: summarize(c.samples) })));
+      cases.push({ name: fdCaseName("vfork", SCAN_LABEL, count), run: (n) => timed(n, asApi29) });
+      const size = { rounds, perRound, warmUp: Math.min(perRound, 10) };
+      const total = rounds * counts.length;
+      results.push(...await interleave(cases, size, (done) => onRound(c * rounds + done, total)));
     } finally {
       closeAll(extra);
     }

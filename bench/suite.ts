@@ -269,7 +269,12 @@ export async function runSuite(
   );
   const programs = await measureRealPrograms(android, size.rounds, slow, phase("real programs"));
   const concurrent = await measureAsync(size.asyncRounds, phase("async"));
-  const fds = measureFdPolicies(size.rounds, size.perRound, size.fdCounts, phase("fd policies"));
+  const fds = await measureFdPolicies(
+    size.rounds,
+    size.perRound,
+    size.fdCounts,
+    phase("fd policies"),
+  );
   const heaps = await measureHeapScaling(
     children.noop,
     android,
