@@ -72,8 +72,10 @@ export function kernelArchFrom(emulated: boolean, cpuinfo: string, arch: string)
 
 /** {@linkcode kernelArchFrom} for this process. */
 export function kernelArch(): string {
-  const device = hostDevice();
-  return kernelArchFrom(device.emulated, read("/proc/cpuinfo"), device.arch);
+  const cpuinfo = read("/proc/cpuinfo");
+  const arch = platform().arch;
+  const emulated = emulatorFrom(read("/proc/self/status"), cpuinfo, arch) !== null;
+  return kernelArchFrom(emulated, cpuinfo, arch);
 }
 
 function read(path: string): string {

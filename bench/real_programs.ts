@@ -19,9 +19,12 @@ export const REAL_PROGRAMS: readonly { readonly label: string; readonly argv: st
 
 /** A case's name: who spawns, and which program. */
 export function programCaseName(who: string, label: string): string {
-  return who.endsWith("Android fork path")
-    ? `Deno.Command outputSync, ${label}, Android fork path`
-    : `${who}, ${label}`;
+  return `${who}, ${label}`;
+}
+
+/** The Android path's case for the program `label`. */
+export function androidPathCaseName(label: string): string {
+  return `Deno.Command outputSync, ${label}, Android fork path`;
 }
 
 /** The cases, in report order: per program, each backend, Command, Deno.Command, Android's. */
@@ -46,7 +49,7 @@ export function programCases(android: AndroidPath | null): BenchCase[] {
     const run = android?.run;
     if (run) {
       cases.push({
-        name: programCaseName("Android fork path", label),
+        name: androidPathCaseName(label),
         run: (n) => run(argv, { heapMiB: 0, n, piped: false }),
       });
     }

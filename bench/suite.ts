@@ -15,7 +15,12 @@ import { fdCaseName, measureFdPolicies, SCAN_LABEL } from "./fd_policy.ts";
 import { FFI_FLOOR_CASES } from "./ffi_floor.ts";
 import { HEAP_SERIES, heapCaseName, measureHeapScaling } from "./heap_scaling.ts";
 import { measureOutputRss, rssCaseNames } from "./output_rss.ts";
-import { measureRealPrograms, programCaseName, REAL_PROGRAMS } from "./real_programs.ts";
+import {
+  androidPathCaseName,
+  measureRealPrograms,
+  programCaseName,
+  REAL_PROGRAMS,
+} from "./real_programs.ts";
 import { type BenchReport, type Limit, REPORT_SCHEMA, roleOf, type Section } from "./report.ts";
 import { ANDROID_PATH_CASE, measureSpawnLatency } from "./spawn_latency.ts";
 import type { LatencyStats } from "./stats.ts";
@@ -189,7 +194,7 @@ export const SHOWN: readonly RatioSpec[] = [
     },
     {
       label: `Android's Deno.Command ÷ coreshift Command, ${label} (× faster)`,
-      of: programCaseName("Android fork path", label),
+      of: androidPathCaseName(label),
       to: programCaseName("coreshift Command outputSync", label),
     },
   ]),
@@ -259,7 +264,7 @@ export async function runSuite(
   const phase = (name: string) => (d: number, t: number) => progress(name, d, t);
   const slow = Math.min(size.perRound, SLOW_PER_ROUND);
   progress("Android fork path", 0, 1);
-  const android = await prepareAndroidPath(children.noop);
+  const android = await prepareAndroidPath(children.noop, device);
   const spawn = await measureSpawnLatency(
     children,
     android,

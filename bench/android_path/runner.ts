@@ -11,7 +11,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildC, NoCompilerError } from "../c_build.ts";
-import { hostDevice } from "../device.ts";
+import { type Device, hostDevice } from "../device.ts";
 import type { WorkerJob, WorkerResult } from "./worker.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -52,9 +52,11 @@ async function runWorker(job: WorkerJob): Promise<number[]> {
 }
 
 /** Arranges the Android path on this machine, or says why it cannot be. */
-export async function prepareAndroidPath(noop: string): Promise<AndroidPath> {
+export async function prepareAndroidPath(
+  noop: string,
+  device: Pick<Device, "os" | "emulated"> = hostDevice(),
+): Promise<AndroidPath> {
   const none = (why: string): AndroidPath => ({ how: "none", detail: why, run: null });
-  const device = hostDevice();
   let lib: string | null = null;
   if (device.os !== "android") {
     if (device.emulated) return none("under qemu-user a second Deno cannot be started here");
