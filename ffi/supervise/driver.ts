@@ -5,8 +5,7 @@
  * @module
  */
 import { libc } from "../os/libc.ts";
-import { sendSignal } from "../platform/process_control.ts";
-import type { Reaped } from "../platform/process_control.ts";
+import { type Reaped, sendSignal } from "../platform/process_control.ts";
 import type { SupervisePlan } from "../plan/plan.ts";
 import type { CoreError } from "../os/errors.ts";
 import type { OutputBudget } from "./drain.ts";
