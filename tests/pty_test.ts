@@ -156,6 +156,43 @@ for (const backend of BACKENDS) {
     assert.deepEqual(out.status, { kind: "exited", code: 3 });
   });
 
+  spawnTest(
+    `[${backend}] pty: a child that closed its terminal is not hung up before it exits`,
+    async () => {
+      // The output ends (EIO) when 0, 1 and 2 close, as wc and other coreutils do just before
+      // exiting; closing the master then would SIGHUP the child while it still runs.
+      const options = {
+        backend,
+        program: "sh",
+        args: ["-c", "echo bye; exec 0<&- 1>&- 2>&-; sleep 0.2; exit 3"],
+        pty: PTY,
+        timeoutMs: 10_000,
+      };
+      for (const out of [runSync(options), await spawn(options).output()]) {
+        assert.deepEqual(out.status, { kind: "exited", code: 3 });
+        assert.match(text(out.stdout), /bye/);
+      }
+    },
+  );
+
+  spawnTest(
+    `[${backend}] pty: an early exit hangs the terminal up, as a pipe breaks for its writer`,
+    async () => {
+      const options = {
+        backend,
+        program: "yes",
+        pty: PTY,
+        earlyExit: () => true,
+        timeoutMs: 10_000,
+      };
+      for (const out of [runSync(options), await spawn(options).output()]) {
+        assert.equal(out.stdoutEarlyExited, true);
+        assert.equal(out.timedOut, false, "a writer to a terminal nobody reads would block");
+        assert.equal(out.status.kind === "signaled" && out.status.signalName, "SIGHUP");
+      }
+    },
+  );
+
   spawnTest(`[${backend}] pty: a timeout stops the whole session, output kept`, () => {
     const out = runSync({
       backend,

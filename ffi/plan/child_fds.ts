@@ -38,6 +38,12 @@ export class ChildFds {
   landlockFd = -1;
   /** The pty slave's path, which posix_spawn reopens to make it the controlling terminal. */
   ptyPath: string | null = null;
+  /**
+   * A copy of the pty master held until the child is reaped (`closeAll`), or -1. The master's
+   * last close hangs the terminal up, which sends SIGHUP to its session: a child that closed its
+   * 0, 1 and 2 (the reader's end of output) but has not exited yet would die of it.
+   */
+  ptyMaster = -1;
 
   /**
    * Opens the pipes and redirections `plan` asks for; on failure closes what it opened and
@@ -103,6 +109,7 @@ export class ChildFds {
     this.ptyPath = path;
     this.child[0] = slave;
     setNonblocking(master, "pty master");
+    this.ptyMaster = dupCloexec(master, "pty master");
     this.child[1] = dupCloexec(slave, "pty slave");
     this.child[2] = dupCloexec(slave, "pty slave");
     if (plan.stdin instanceof Uint8Array || plan.stdin === "piped") {
@@ -130,6 +137,15 @@ export class ChildFds {
     this.landlockFd = -1;
   }
 
+  /**
+   * Lets the pty's held master go: once the reader's and the writer's copies are closed too, the
+   * terminal hangs up and the child's session gets SIGHUP, a pty's counterpart of a broken pipe.
+   */
+  releasePtyMaster(): void {
+    if (this.ptyMaster >= 0) closeFd(this.ptyMaster);
+    this.ptyMaster = -1;
+  }
+
   /** Closes every fd this object still owns. */
   closeAll(): void {
     this.closeChildEnds();
@@ -137,5 +153,6 @@ export class ChildFds {
     if (this.stdout >= 0) closeFd(this.stdout);
     if (this.stderr >= 0) closeFd(this.stderr);
     this.stdin = this.stdout = this.stderr = -1;
+    this.releasePtyMaster();
   }
 }

@@ -10,7 +10,7 @@ import { Capture, OutputBudget } from "../supervise/drain.ts";
 import { CoreError, invalidArgument } from "../os/errors.ts";
 import { type ExitStatus, signalName, signalNumber } from "../os/exit_status.ts";
 import { libc } from "../os/libc.ts";
-import { closeFd, dupCloexec } from "../os/fds.ts";
+import { closeFd } from "../os/fds.ts";
 import { ptyEndOfInput, setWindowSize } from "../os/pty.ts";
 import { type Reaped, sendSignal } from "../platform/process_control.ts";
 import { type Output, runStatus } from "../supervise/output.ts";
@@ -76,7 +76,10 @@ export class Child implements AsyncDisposable {
   readonly #isPipeline: boolean;
   /** Whether this child's waits keep Deno's event loop alive (`ref`/`unref`). */
   readonly #scope: RefScope;
-  /** A copy of the pty master, for `resize` (the reader closes its own at EOF); or -1. */
+  /**
+   * The pty's held master (`ChildFds.ptyMaster`), for `resize`, closed only once the child is
+   * reaped (the reader closes its own at EOF); or -1.
+   */
   #ptyMaster = -1;
 
   /**
@@ -102,7 +105,8 @@ export class Child implements AsyncDisposable {
     this.#sup = supervisionFor(plan, this.#pgid, this.#supervisionPort());
 
     try {
-      if (plan.pty) this.#ptyMaster = dupCloexec(stdio.stdout, "pty master");
+      this.#ptyMaster = stdio.ptyMaster;
+      stdio.ptyMaster = -1;
       if (stdio.stdin >= 0) {
         const fd = stdio.stdin;
         const endOfInput = plan.pty ? (last: number | null) => ptyEndOfInput(fd, last) : null;
@@ -123,7 +127,7 @@ export class Child implements AsyncDisposable {
       }
     } catch (e) {
       this.#closePipes(); // the caller kills and reaps the child, and closes what stdio holds
-      if (this.#ptyMaster >= 0) closeFd(this.#ptyMaster);
+      this.#releasePtyMaster();
       throw e;
     }
     plan.signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -294,12 +298,20 @@ export class Child implements AsyncDisposable {
       armGrace: (ms) => {
         this.#cancelGrace = afterDelay(ms, () => this.#sup.graceOver(), this.#scope);
       },
-      closeStdout: () => this.#readers.stdout?.close(),
+      closeStdout: () => { // an early exit: a pty hangs up as a pipe breaks
+        this.#readers.stdout?.close();
+        this.#releasePtyMaster();
+      },
       cutPipes: () => {
         for (const reader of Object.values(this.#readers)) reader.drainAndClose();
       },
       closeStdin: () => this.#writer?.close(),
     };
+  }
+
+  #releasePtyMaster(): void {
+    if (this.#ptyMaster >= 0) closeFd(this.#ptyMaster);
+    this.#ptyMaster = -1;
   }
 
   #closePipes(): void {
@@ -389,8 +401,7 @@ export class Child implements AsyncDisposable {
   #finish(): void {
     if (this.#endedAt !== 0) return;
     this.#endedAt = performance.now();
-    if (this.#ptyMaster >= 0) closeFd(this.#ptyMaster);
-    this.#ptyMaster = -1;
+    this.#releasePtyMaster();
     this.#cancelTimeout?.();
     this.#cancelGrace?.();
     this.#plan.signal?.removeEventListener("abort", this.#onAbort);

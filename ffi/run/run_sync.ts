@@ -283,9 +283,10 @@ class SyncRun implements SupervisionPort {
     this.#killAt = performance.now() + ms;
   }
 
-  /** @internal */
+  /** @internal An early exit: a pty hangs up as a pipe breaks. */
   closeStdout(): void {
     this.#closeOutput("stdout");
+    this.#stdio.releasePtyMaster();
   }
 
   /** @internal Takes what the pipes already hold without waiting for grandchildren. */
