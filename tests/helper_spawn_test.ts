@@ -1,13 +1,15 @@
+/**
+ * The native helper backend (fork and vfork): what the child-setup steps do in the child (rlimits,
+ * signals, the fd policy with and without close_range), how a failed step is reported, and which
+ * fd work the plan hands the helper on each platform.
+ * @module
+ */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { CoreError, type SpawnOptions } from "../mod.ts";
+import type { SpawnOptions } from "../mod.ts";
 import { cloexecPipe, closeFd, fdFlags, readSome } from "../ffi/os/fds.ts";
 import { libc } from "../ffi/os/libc.ts";
 import type { Platform } from "../ffi/platform/platform.ts";
 import { reap } from "../ffi/platform/process_control.ts";
-import { cacheDir, writeAtomic } from "../ffi/native/cache.ts";
-import { buildFromSource, openVerified } from "../ffi/native/loader.ts";
-import { PREBUILT_SHA256 } from "../ffi/native/prebuilt/hashes.ts";
 import { hostPlatform } from "../ffi/platform/platform.ts";
 import { childFdWork, helperSpawn } from "../ffi/native/helper_spawn.ts";
 import { planSpawn } from "../ffi/plan/plan.ts";
@@ -251,77 +253,4 @@ Deno.test("childFdWork: close_range where the syscall gate allows it, else a sca
     closeAbove2: "byScan",
     keep: [4],
   });
-});
-
-Deno.test("loader: a tampered helper is refused before dlopen", () => {
-  const dir = Deno.makeTempDirSync();
-  try {
-    const original = new URL(
-      `../ffi/native/prebuilt/linux-${Deno.build.arch}/libcoreshift_helper.so`,
-      import.meta.url,
-    );
-    const bytes = Deno.readFileSync(original);
-    bytes[bytes.length - 1] ^= 0xff;
-    const copy = join(dir, "libcoreshift_helper.so");
-    Deno.writeFileSync(copy, bytes);
-    const err = assertCoreError(
-      () => openVerified(copy, PREBUILT_SHA256[Deno.build.arch]),
-      "NativeHelperUnavailable",
-    );
-    assert.match(err.message, /SHA-256.*refusing/);
-    const missing = assertCoreError(
-      () => openVerified(join(dir, "nope.so"), "00"),
-      "NativeHelperUnavailable",
-    );
-    assert.match(missing.message, /prepareNativeHelper|CORESHIFT_NATIVE/);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
-
-Deno.test("loader: the prebuilt hash table matches SHA256SUMS", () => {
-  const sums = Deno.readTextFileSync(new URL("../ffi/native/prebuilt/SHA256SUMS", import.meta.url));
-  for (const [arch, hash] of Object.entries(PREBUILT_SHA256)) {
-    assert.ok(sums.includes(`${hash}  linux-${arch}/libcoreshift_helper.so`), arch);
-  }
-});
-
-Deno.test("loader: without a compiler the documented error names the fixes", () => {
-  const err = assertCoreError(
-    () => buildFromSource("riscv64", "coreshift-no-such-cc"),
-    "NativeHelperUnavailable",
-  );
-  assert.match(err.message, /no prebuilt helper for riscv64/);
-  assert.match(err.message, /pkg install clang/);
-  assert.match(err.message, /CORESHIFT_NATIVE/);
-});
-
-Deno.test("cache: writes are atomic (temp file + rename) and leave no temp file", () => {
-  const dir = Deno.makeTempDirSync();
-  try {
-    const target = join(dir, "sub", "file.so");
-    writeAtomic(target, new Uint8Array([1, 2, 3]));
-    const first = Deno.statSync(target);
-    writeAtomic(target, new Uint8Array([4, 5, 6, 7]));
-    const second = Deno.statSync(target);
-    assert.deepEqual(Deno.readFileSync(target), new Uint8Array([4, 5, 6, 7]));
-    assert.notEqual(first.ino, second.ino, "replaced by rename, never rewritten in place");
-    assert.deepEqual([...Deno.readDirSync(join(dir, "sub"))].map((e) => e.name), ["file.so"]);
-  } finally {
-    Deno.removeSync(dir, { recursive: true });
-  }
-});
-
-Deno.test("cache dir: CORESHIFT_CACHE, then XDG, then HOME (Termux-aware)", () => {
-  const env = (vars: Record<string, string>) => (n: string) => vars[n];
-  assert.equal(cacheDir(env({ CORESHIFT_CACHE: "/x", HOME: "/h" })), "/x");
-  assert.equal(cacheDir(env({ XDG_CACHE_HOME: "/xdg", HOME: "/h" })), "/xdg/coreshift");
-  const termuxHome = "/data/data/com.termux/files/home";
-  assert.equal(cacheDir(env({ HOME: termuxHome })), `${termuxHome}/.cache/coreshift`);
-});
-
-Deno.test("a CoreError from the child names the step and errno", () => {
-  const err = new CoreError("ENOENT", "child chdir", "x", { errno: 2 });
-  assert.equal(err.op, "child chdir");
-  assert.equal(err.errno, 2);
 });
