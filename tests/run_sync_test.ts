@@ -1,3 +1,8 @@
+/**
+ * runSync on every backend: exit codes and signals, capture, stdin, env, cwd, argv0, PATH
+ * search, the child's signal state and process groups.
+ * @module
+ */
 import assert from "node:assert/strict";
 import { BACKENDS, runWith } from "./_backends.ts";
 import { probePath } from "./fixtures/build.ts";

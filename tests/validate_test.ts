@@ -1,3 +1,8 @@
+/**
+ * Option validation (options/validate.ts and its per-group files) seen from every entry point:
+ * bad input is a typed CoreError naming the option and the fix, and nothing starts.
+ * @module
+ */
 import assert from "node:assert/strict";
 import {
   CoreError,
