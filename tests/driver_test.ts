@@ -1,13 +1,9 @@
 /**
- * What both drivers share around a Supervision (ffi/supervise/driver.ts), the stage merge
- * (ffi/supervise/reaping.ts) and the rule for killing what a start made
- * (ffi/start/kill_started.ts), without a child.
+ * What both drivers share around a Supervision (ffi/supervise/driver.ts), without a child.
  */
 import assert from "node:assert/strict";
 import { recorder } from "./_port_recorder.ts";
 import { offerEarlyExit, supervisionFor } from "../ffi/supervise/driver.ts";
-import { mergeStages } from "../ffi/supervise/reaping.ts";
-import { ownsGroup } from "../ffi/start/kill_started.ts";
 import type { SupervisePlan } from "../ffi/plan/plan.ts";
 
 const plan = {
@@ -52,19 +48,4 @@ Deno.test("offerEarlyExit: true stops once, a throw is kept, nothing is offered 
   assert.equal((failing.callbackError?.error as Error).message, "bad callback");
   assert.equal(calledAgain, false);
   offerEarlyExit(sup, null, chunk("z")); // no callback: nothing happens
-});
-
-Deno.test("mergeStages: the last stage's exit, every stage's status in order", () => {
-  const exited = (code: number) => ({ kind: "exited", code }) as const;
-  const reaped = (code: number) => ({ pid: 10 + code, status: exited(code) }) as never;
-  const merged = mergeStages([reaped(1), reaped(0), reaped(2)]);
-  assert.deepEqual(merged.status, exited(2));
-  assert.deepEqual(merged.stages, [exited(1), exited(0), exited(2)]);
-});
-
-Deno.test("ownsGroup: the child's own group or a pipeline's is ours; a joined one is not", () => {
-  assert.equal(ownsGroup(100, 100, false), true, "the child leads it");
-  assert.equal(ownsGroup(100, 90, true), true, "a pipeline's group, led by its first stage");
-  assert.equal(ownsGroup(100, 90, false), false, "a group the child only joined");
-  assert.equal(ownsGroup(100, null, false), false, "no group");
 });
