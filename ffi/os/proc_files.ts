@@ -4,6 +4,7 @@
  * so reading through libc keeps the documented narrow permission line working.
  * @module
  */
+import { concatBytes } from "./bytes.ts";
 import { cString } from "./cstrings.ts";
 import { sysError } from "./errors.ts";
 import { libc } from "./libc.ts";
@@ -35,13 +36,7 @@ export function readProcText(path: string): string {
       if (n === 0) break;
       chunks.push(buf.slice(0, n));
     }
-    const all = new Uint8Array(chunks.reduce((sum, ch) => sum + ch.length, 0));
-    let at = 0;
-    for (const ch of chunks) {
-      all.set(ch, at);
-      at += ch.length;
-    }
-    return decoder.decode(all);
+    return decoder.decode(concatBytes(chunks));
   } finally {
     c.symbols.close(fd);
   }
