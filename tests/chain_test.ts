@@ -1,7 +1,6 @@
 /** `chain` and `stageFiles`. */
 import assert from "node:assert/strict";
 import { chain } from "../mod.ts";
-import { stageFiles } from "../ffi/run/stage_files.ts";
 import { assertRejectsCoreError, spawnTest, text } from "./_harness.ts";
 
 spawnTest("chain: stops at the first failure and says which stage", async () => {
@@ -53,15 +52,7 @@ spawnTest("chain: a timeout is named in the failure", async () => {
   assert.equal(result.failure?.reason, "killed by SIGKILL (timeout)");
 });
 
-spawnTest("stageFiles: a missing directory fails before anything runs", async () => {
-  await assertRejectsCoreError(
-    stageFiles([{ path: "/no/such/dir/file", data: "x" }]),
-    "ENOENT",
-  );
-  await assertRejectsCoreError(
-    stageFiles([{ path: "f", data: "x", mode: 0o17777 }]),
-    "InvalidArgument",
-  );
+Deno.test("chain: an empty stage is refused", async () => {
   await assertRejectsCoreError(chain([[]]), "InvalidArgument");
 });
 
