@@ -1,7 +1,7 @@
 /** `ProcessRegistry`: entries, rings, limits, tags, snapshots and disposal. */
 import assert from "node:assert/strict";
 import { CoreError, type ProcessHandle, ProcessRegistry } from "../mod.ts";
-import { probePath } from "./fixtures/build.ts";
+import { probePath, spewPattern } from "./fixtures/build.ts";
 import {
   alive,
   assertCoreError,
@@ -30,7 +30,7 @@ spawnTest("registry: the ring keeps the newest output and counts drops", async (
   await using registry = new ProcessRegistry({ bufferBytes: 1000 });
   const h = registry.spawn({ program: probe, args: ["spew", "5000"] });
   const info = await registry.wait(h);
-  const expected = new Uint8Array(5000).map((_, i) => (i * 7) % 251).slice(4000);
+  const expected = spewPattern(5000).slice(4000);
   assert.deepEqual(info.stdout, expected);
   assert.equal(info.stdoutDropped, 4000);
 });

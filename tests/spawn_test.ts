@@ -12,11 +12,9 @@ import {
   spawnOffThread,
 } from "../mod.ts";
 import { MAX_STARTS_IN_FLIGHT } from "../ffi/run/spawn.ts";
-import { useSigchldOnly, watchedCount } from "../ffi/async/exit_watcher.ts";
-import { syscallAllowed } from "../ffi/platform/syscall_gate.ts";
-import { hostPlatform } from "../mod.ts";
+import { watchedCount } from "../ffi/async/exit_watcher.ts";
 import { BACKENDS } from "./_backends.ts";
-import { probePath } from "./fixtures/build.ts";
+import { probePath, spewPattern } from "./fixtures/build.ts";
 import {
   alive,
   assertCoreError,
@@ -29,13 +27,6 @@ import {
 
 const probe = probePath();
 const encoder = new TextEncoder();
-
-/** The bytes `probe spew n` writes. */
-function spewPattern(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i * 7) % 251;
-  return out;
-}
 
 for (const backend of BACKENDS) {
   spawnTest(`[${backend}] spawn: captures stdout, stderr, status and rusage`, async () => {
@@ -129,90 +120,6 @@ spawnTest("spawn: piped stdout streams chunks as they come", async () => {
   const out = await child.output();
   assert.equal(out.stdout.length, 0, "a stream read by the caller is not read again");
 });
-
-/** Where exits come from: pidfds where the gate allows them, SIGCHLD everywhere. */
-const EXIT_SOURCES = [
-  ["pidfd", syscallAllowed("pidfd_open", hostPlatform()) ? false : "pidfd_open is gated off here"],
-  ["sigchld", false],
-] as const;
-
-/** Runs `fn` with exits taken from `source`. */
-function withExitSource(source: string, fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    useSigchldOnly(source === "sigchld");
-    try {
-      await fn();
-    } finally {
-      useSigchldOnly(false);
-    }
-  };
-}
-
-/** The pidfds this process holds, by their /proc link name. */
-function openPidfds(): number {
-  let n = 0;
-  for (const e of Deno.readDirSync("/proc/self/fd")) {
-    try {
-      if (Deno.readLinkSync(`/proc/self/fd/${e.name}`) === "anon_inode:[pidfd]") n++;
-    } catch { /* the scan's own fd */ }
-  }
-  return n;
-}
-
-for (const [source, skip] of EXIT_SOURCES) {
-  spawnTest(
-    `[${source}] spawn: 200 concurrent children, every byte and status right`,
-    withExitSource(source, async () => {
-      const outs = await Promise.all(
-        Array.from({ length: 200 }, (_, i) =>
-          spawn({
-            program: "sh",
-            args: ["-c", `"$0" spew ${i * 331}; echo err${i} >&2; exit ${i % 7}`, probe],
-          }).output()),
-      );
-      outs.forEach((out, i) => {
-        assert.deepEqual(out.stdout, spewPattern(i * 331), `stdout of child ${i}`);
-        assert.equal(text(out.stderr), `err${i}\n`);
-        assert.deepEqual(out.status, { kind: "exited", code: i % 7 });
-      });
-      assert.equal(watchedCount(), 0);
-    }),
-    skip,
-  );
-
-  spawnTest(
-    `[${source}] spawn: Deno.Command in the same process sees its own exits`,
-    withExitSource(source, async () => {
-      const ours = Array.from(
-        { length: 8 },
-        (_, i) => spawn({ program: "sh", args: ["-c", `sleep 0.0${i}; exit ${10 + i}`] }).output(),
-      );
-      const theirs = Array.from(
-        { length: 8 },
-        (_, i) =>
-          new Deno.Command("sh", { args: ["-c", `sleep 0.0${7 - i}; exit ${20 + i}`] }).output(),
-      );
-      const [a, b] = await Promise.all([Promise.all(ours), Promise.all(theirs)]);
-      a.forEach((out, i) => assert.deepEqual(out.status, { kind: "exited", code: 10 + i }));
-      b.forEach((out, i) => assert.equal(out.code, 20 + i));
-    }),
-    skip,
-  );
-
-  spawnTest(
-    `[${source}] spawn: exits come from ${source}`,
-    withExitSource(source, async () => {
-      const before = openPidfds();
-      await using child = spawn({ program: "sleep", args: ["30"] });
-      assert.equal(openPidfds() - before, source === "pidfd" ? 1 : 0);
-      assert.equal(watchedCount(), 1);
-      child.kill("SIGKILL");
-      assert.equal((await child.status).kind, "signaled");
-      assert.equal(watchedCount(), 0);
-    }),
-    skip,
-  );
-}
 
 spawnTest("spawnOffThread: 200 starts at once, bounded in flight, every byte right", async () => {
   const children = await Promise.all(
