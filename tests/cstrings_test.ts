@@ -6,15 +6,9 @@
 import assert from "node:assert/strict";
 import { cString, cStringArray, readEnviron, toBytes } from "../ffi/os/cstrings.ts";
 import { libc } from "../ffi/os/libc.ts";
+import { readCString } from "./_cstring_read.ts";
 
 libc(); // opened once at module scope: the library handle is not a per-test leak
-
-/** The C string at `address`, read as libc would: up to its NUL. */
-function readCString(address: bigint): Uint8Array {
-  const pointer = Deno.UnsafePointer.create(address)!;
-  const length = Number(libc().symbols.strlen(pointer));
-  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length)).slice();
-}
 
 Deno.test("cString: the bytes then one NUL; toBytes encodes strings as UTF-8", () => {
   assert.deepEqual(cString(new Uint8Array([0x61, 0x62])), new Uint8Array([0x61, 0x62, 0]));
