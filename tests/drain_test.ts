@@ -15,18 +15,17 @@ import {
   scratchOf,
   StdinFeeder,
 } from "../ffi/supervise/drain.ts";
-import { cloexecPipe, closeFd, readSome, setNonblocking, writeSome } from "../ffi/os/fds.ts";
+import { closeFd, readSome, writeSome } from "../ffi/os/fds.ts";
 import { libc } from "../ffi/os/libc.ts";
+import { nonblockingPipe } from "./_pipes.ts";
 
 libc(); // opened once at module scope: the library handle is not a per-test leak
 
 /** A non-blocking pipe; whichever end `body` did not close (set to -1) is closed after it. */
 function withPipe(body: (pipe: { read: number; write: number }) => void): void {
-  const [read, write] = cloexecPipe("test pipe");
+  const [read, write] = nonblockingPipe();
   const pipe = { read, write };
   try {
-    setNonblocking(read, "test pipe");
-    setNonblocking(write, "test pipe");
     body(pipe);
   } finally {
     if (pipe.read >= 0) closeFd(pipe.read);

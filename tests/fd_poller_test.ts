@@ -6,26 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { refsChanged, settled, unwatch, watch } from "../ffi/async/fd_poller.ts";
-import {
-  cloexecPipe,
-  closeFd,
-  listOpenFds,
-  readSome,
-  setNonblocking,
-  writeSome,
-} from "../ffi/os/fds.ts";
+import { closeFd, listOpenFds, readSome, writeSome } from "../ffi/os/fds.ts";
 import { libc } from "../ffi/os/libc.ts";
+import { nonblockingPipe, tick } from "./_pipes.ts";
 
 libc(); // opened once at module scope: the library handle is not a per-test leak
-
-function nonblockingPipe(): [number, number] {
-  const [read, write] = cloexecPipe("test pipe");
-  setNonblocking(read, "test");
-  setNonblocking(write, "test");
-  return [read, write];
-}
-
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("watch: handlers run for ready fds only; unwatch stops them; no fd kept when idle", async () => {
   const before = listOpenFds().length;

@@ -6,19 +6,11 @@
 import assert from "node:assert/strict";
 import { PipeReader, PipeWriter } from "../ffi/async/pipes.ts";
 import { settled } from "../ffi/async/fd_poller.ts";
-import { cloexecPipe, closeFd, readSome, setNonblocking, writeSome } from "../ffi/os/fds.ts";
+import { closeFd, readSome, writeSome } from "../ffi/os/fds.ts";
 import { libc } from "../ffi/os/libc.ts";
+import { nonblockingPipe, tick } from "./_pipes.ts";
 
 libc(); // opened once at module scope: the library handle is not a per-test leak
-
-function nonblockingPipe(): [number, number] {
-  const [read, write] = cloexecPipe("test pipe");
-  setNonblocking(read, "test");
-  setNonblocking(write, "test");
-  return [read, write];
-}
-
-const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
 /** A reader that records its data (copied: chunks are lent) and its ends. */
 function recordingReader(fd: number) {

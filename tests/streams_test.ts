@@ -8,25 +8,11 @@ import assert from "node:assert/strict";
 import { collect, pipeReadable, pipeWritable } from "../ffi/async/streams.ts";
 import { PipeWriter } from "../ffi/async/pipes.ts";
 import { settled } from "../ffi/async/fd_poller.ts";
-import {
-  cloexecPipe,
-  closeFd,
-  fdFlags,
-  listOpenFds,
-  readSome,
-  setNonblocking,
-  writeSome,
-} from "../ffi/os/fds.ts";
+import { closeFd, fdFlags, listOpenFds, readSome, writeSome } from "../ffi/os/fds.ts";
 import { libc } from "../ffi/os/libc.ts";
+import { nonblockingPipe } from "./_pipes.ts";
 
 libc(); // opened once at module scope: the library handle is not a per-test leak
-
-function nonblockingPipe(): [number, number] {
-  const [read, write] = cloexecPipe("test pipe");
-  setNonblocking(read, "test");
-  setNonblocking(write, "test");
-  return [read, write];
-}
 
 Deno.test("pipeReadable: every byte in order, then the end once the writer closes", async () => {
   const before = listOpenFds().length;
