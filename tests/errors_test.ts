@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { CoreError } from "../mod.ts";
-import { errnoName, fromRuntimeError, invalidArgument, sysError } from "../ffi/os/errors.ts";
+import {
+  describeValue,
+  errnoName,
+  fromRuntimeError,
+  invalidArgument,
+  sysError,
+} from "../ffi/os/errors.ts";
 
 Deno.test("a CoreError from the child names the step and errno", () => {
   const err = new CoreError("ENOENT", "child chdir", "x", { errno: 2 });
@@ -51,4 +57,25 @@ Deno.test("fromRuntimeError keeps an errno name Deno gives, else EIO with the ca
   assert.equal(wrapped.code, "EIO");
   assert.equal(wrapped.cause, odd);
   assert.equal(fromRuntimeError("x", "text").message, "x: text");
+});
+
+Deno.test("describeValue shows any value and never throws", () => {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  const throwing = {
+    toJSON: () => {
+      throw new Error("no");
+    },
+  };
+  assert.equal(describeValue('a"b'), '"a\\"b"');
+  assert.equal(describeValue(10n), "10n");
+  assert.equal(describeValue(Symbol("s")), "Symbol(s)");
+  assert.equal(describeValue(() => 1), "a function");
+  assert.equal(describeValue(undefined), "undefined");
+  assert.equal(describeValue(null), "null");
+  assert.equal(describeValue(NaN), "NaN");
+  assert.equal(describeValue([1, "x"]), '[1,"x"]');
+  assert.equal(describeValue(cycle), "[object Object]");
+  assert.equal(describeValue(throwing), "[object Object]");
+  assert.equal(describeValue({ a: 10n }), "[object Object]");
 });

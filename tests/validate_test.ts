@@ -260,3 +260,37 @@ spawnTest("kill(0) is the liveness check: true while running, false once reaped"
   assert.equal(child.kill(0), false);
   await child.output();
 });
+
+spawnTest(
+  "a value no message can print as text (symbol, bigint, cycle) is still a typed error",
+  async () => {
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    const odd: Partial<Record<keyof SpawnOptions, unknown>>[] = [
+      { maxOutput: Symbol("cap") },
+      { killGraceMs: Symbol("grace") },
+      { timeoutMs: 10n },
+      { overflow: 10n },
+      { pty: 10n },
+      { pgroup: cycle },
+      { stdout: Symbol("out") },
+      { extraFds: { 5: Symbol("fd") } },
+    ];
+    for (const bad of odd) {
+      const options = { program: "true", ...bad } as SpawnOptions;
+      const err = assertCoreError(() => runSync(options), "InvalidArgument");
+      assert.match(err.message, /Symbol\(|10n|"self"|\[object Object\]/, err.message);
+      assertCoreError(() => spawn(options), "InvalidArgument");
+    }
+    await using child = spawn({ program: "sleep", args: ["5"], pty: { columns: 80, rows: 24 } });
+    assertCoreError(() => child.resize(Symbol("w") as unknown as number, 24), "InvalidArgument");
+    child.kill("SIGKILL");
+    await using registry = new ProcessRegistry();
+    const h = registry.spawn({ program: "true" });
+    await assert.rejects(
+      registry.wait(h, 10n as unknown as number),
+      (e) => e instanceof CoreError && e.code === "InvalidArgument",
+    );
+    await registry.wait(h);
+  },
+);

@@ -5,7 +5,7 @@
  */
 import { LINUX_COMMON } from "../abi/linux_common.ts";
 import type { ArchName } from "../abi/mod.ts";
-import { invalidArgument } from "../os/errors.ts";
+import { describeValue, invalidArgument } from "../os/errors.ts";
 import type { LandlockRules } from "./landlock.ts";
 import {
   ALWAYS_ALLOWED,
@@ -99,7 +99,7 @@ function validateAction(value: unknown): number | "kill" {
   if (errno === undefined) {
     throw invalidArgument(
       op,
-      `confine.seccomp.action is ${JSON.stringify(value)}`,
+      `confine.seccomp.action is ${describeValue(value)}`,
       'use "kill" (SIGSYS) or an errno name such as "EPERM"',
     );
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import { cString } from "../os/cstrings.ts";
-import { invalidArgument, sysError } from "../os/errors.ts";
+import { describeValue, invalidArgument, sysError } from "../os/errors.ts";
 import { clearNonblocking, closeFd, dupCloexec, fdFlags } from "../os/fds.ts";
 import { libc } from "../os/libc.ts";
 
@@ -57,7 +57,7 @@ export function validateRedirect(value: unknown, name: string, write: boolean): 
   if (typeof file !== "string" || file.length === 0 || file.includes("\0") || unknown) {
     throw invalidArgument(
       op,
-      `${name} is ${JSON.stringify(value)}`,
+      `${name} is ${describeValue(value)}`,
       write
         ? `use { file: "path", append?: boolean, create?: boolean, mode?: 0o644 } or { fd: n }`
         : `use { file: "path" } or { fd: n }`,
@@ -71,7 +71,11 @@ export function validateRedirect(value: unknown, name: string, write: boolean): 
   };
   const mode = o.mode ?? 0o644;
   if (!Number.isInteger(mode) || (mode as number) < 0 || (mode as number) > 0o7777) {
-    throw invalidArgument(op, `${name}.mode is ${o.mode}`, "give permission bits, e.g. 0o644");
+    throw invalidArgument(
+      op,
+      `${name}.mode is ${describeValue(o.mode)}`,
+      "give permission bits, e.g. 0o644",
+    );
   }
   return {
     kind: "file",

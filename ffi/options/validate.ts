@@ -5,7 +5,7 @@
  */
 
 import { validateConfine, type ValidConfine } from "../confine/confine_options.ts";
-import { invalidArgument } from "../os/errors.ts";
+import { describeValue, invalidArgument } from "../os/errors.ts";
 import { hostPlatform } from "../platform/platform.ts";
 import {
   type Backend,
@@ -158,7 +158,7 @@ export function validateOptions(options: SpawnOptions, mode: RunMode = "sync"): 
   if (valid.earlyExit && valid.stdout !== "capture") {
     throw invalidArgument(
       "validate earlyExit",
-      `earlyExit watches captured stdout, but stdout is ${JSON.stringify(options.stdout)}`,
+      `earlyExit watches captured stdout, but stdout is ${describeValue(options.stdout)}`,
       'set stdout: "capture", or read the stdout stream and stop when you have enough',
     );
   }

@@ -3,7 +3,7 @@
  * resource limits, backend, and how Termux and Android's system linker are found.
  * @module
  */
-import { invalidArgument } from "../os/errors.ts";
+import { describeValue, invalidArgument } from "../os/errors.ts";
 import {
   type Backend,
   DEFAULTS,
@@ -50,7 +50,7 @@ export function validatePgroup(pgroup: unknown): PgroupMode {
   if (Object.keys(pgroup).length !== 1 || !Number.isInteger(join) || (join as number) <= 0) {
     throw invalidArgument(
       "validate pgroup",
-      `pgroup is ${JSON.stringify(pgroup)}`,
+      `pgroup is ${describeValue(pgroup)}`,
       'use "none", "leader", "isolated" or { join: pgid } with a process group id > 0',
     );
   }
@@ -63,7 +63,11 @@ export function validateId(value: unknown, name: string): number | null {
   if (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 0xffffffff) {
     return value as number;
   }
-  throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "give an id from 0 to 2^32 - 2");
+  throw invalidArgument(
+    `validate ${name}`,
+    `${name} is ${describeValue(value)}`,
+    "give an id from 0 to 2^32 - 2",
+  );
 }
 
 /** One limit to set, by resource name. */
@@ -109,7 +113,7 @@ export function validateRlimits(limits: unknown): ValidRlimit[] {
     if (!ok(soft) || !ok(hard) || soft! > hard!) {
       throw invalidArgument(
         "validate rlimits",
-        `${name} is ${JSON.stringify(value)}`,
+        `${name} is ${describeValue(value)}`,
         "give { soft, hard } as whole numbers or Infinity, soft ≤ hard",
       );
     }

@@ -3,7 +3,7 @@
  * signal of a graceful stop.
  * @module
  */
-import { invalidArgument } from "../os/errors.ts";
+import { describeValue, invalidArgument } from "../os/errors.ts";
 import { signalName, signalNumber } from "../os/exit_status.ts";
 import { DEFAULTS } from "./options.ts";
 import type { ValidOptions } from "./validate.ts";
@@ -37,7 +37,7 @@ export function validateKillSignal(value: unknown): string {
   if (n === undefined || n === 0) {
     throw invalidArgument(
       "validate killSignal",
-      `killSignal is ${JSON.stringify(value)}`,
+      `killSignal is ${describeValue(value)}`,
       'use a signal name like "SIGTERM" or "SIGINT", or its number',
     );
   }

@@ -3,7 +3,7 @@
  * extra fds mapped into the child.
  * @module
  */
-import { invalidArgument, sysError } from "../os/errors.ts";
+import { describeValue, invalidArgument, sysError } from "../os/errors.ts";
 import { fdFlags } from "../os/fds.ts";
 import { libc } from "../os/libc.ts";
 import type { SpawnOptions } from "./options.ts";
@@ -53,7 +53,7 @@ export function validateFdPolicy(policy: SpawnOptions["fdPolicy"]): ValidFdPolic
     if (!Number.isInteger(fd) || fd < 3 || fd > MAX_FD) {
       throw invalidArgument(
         "validate fdPolicy",
-        `allowlisted fd ${fd} is not an integer from 3 to ${MAX_FD}`,
+        `allowlisted fd ${describeValue(fd)} is not an integer from 3 to ${MAX_FD}`,
         "0, 1 and 2 are always passed; list only open fds ≥ 3",
       );
     }
@@ -79,7 +79,7 @@ export function validatePty(options: SpawnOptions): ValidOptions["pty"] {
   ) {
     throw invalidArgument(
       "validate pty",
-      `pty is ${JSON.stringify(pty)}`,
+      `pty is ${describeValue(pty)}`,
       "use { columns: 80, rows: 24 }",
     );
   }
@@ -92,13 +92,13 @@ export function validatePty(options: SpawnOptions): ValidOptions["pty"] {
   };
   const { stdin, stdout, stderr, pgroup } = options;
   if (stdin !== undefined && stdin !== "piped" && !(stdin instanceof Uint8Array)) {
-    refuse(`stdin ${JSON.stringify(stdin)}`);
+    refuse(`stdin ${describeValue(stdin)}`);
   }
   if (stdout !== undefined && stdout !== "capture" && stdout !== "piped") {
-    refuse(`stdout ${JSON.stringify(stdout)}`);
+    refuse(`stdout ${describeValue(stdout)}`);
   }
-  if (stderr !== undefined && stderr !== "capture") refuse(`stderr ${JSON.stringify(stderr)}`);
-  if (pgroup !== undefined && pgroup !== "isolated") refuse(`pgroup ${JSON.stringify(pgroup)}`);
+  if (stderr !== undefined && stderr !== "capture") refuse(`stderr ${describeValue(stderr)}`);
+  if (pgroup !== undefined && pgroup !== "isolated") refuse(`pgroup ${describeValue(pgroup)}`);
   return { columns: pty.columns as number, rows: pty.rows as number };
 }
 
@@ -120,7 +120,7 @@ export function validateExtraFds(extra: unknown): ValidOptions["extraFds"] {
     if (!Number.isInteger(source) || (source as number) < 0 || (source as number) > MAX_FD) {
       throw invalidArgument(
         "validate extraFds",
-        `extraFds[${key}] is ${source}`,
+        `extraFds[${key}] is ${describeValue(source)}`,
         "give an open fd",
       );
     }

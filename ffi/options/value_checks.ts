@@ -5,7 +5,7 @@
  * @module
  */
 import { toBytes } from "../os/cstrings.ts";
-import { invalidArgument } from "../os/errors.ts";
+import { describeValue, invalidArgument } from "../os/errors.ts";
 
 /** A string or bytes as a C string: NUL refused. */
 export function cBytes(value: unknown, name: string): Uint8Array {
@@ -53,7 +53,7 @@ export function oneOf(
   if (typeof value === "string" && allowed.includes(value)) return value;
   throw invalidArgument(
     `validate ${name}`,
-    `${name} is ${JSON.stringify(value)}`,
+    `${name} is ${describeValue(value)}`,
     `use one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
   );
 }
@@ -72,7 +72,7 @@ export function byteCap(value: unknown, name: string, fallback: number): number 
   if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return value;
   throw invalidArgument(
     `validate ${name}`,
-    `${name} is ${value}`,
+    `${name} is ${describeValue(value)}`,
     "use a whole number of bytes ≥ 0, or Infinity for no cap",
   );
 }
@@ -83,7 +83,7 @@ export function optionalTimeout(value: unknown, name: string): number | null {
   if (typeof value === "number" && Number.isFinite(value) && value > 0) return value;
   throw invalidArgument(
     `validate ${name}`,
-    `${name} is ${value}`,
+    `${name} is ${describeValue(value)}`,
     "use a number of ms > 0 (0 or Infinity: no timeout)",
   );
 }
@@ -91,7 +91,11 @@ export function optionalTimeout(value: unknown, name: string): number | null {
 /** A finite duration in ms, 0 or more. */
 export function nonNegativeMs(value: unknown, name: string): number {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
-  throw invalidArgument(`validate ${name}`, `${name} is ${value}`, "use a finite number of ms ≥ 0");
+  throw invalidArgument(
+    `validate ${name}`,
+    `${name} is ${describeValue(value)}`,
+    "use a finite number of ms ≥ 0",
+  );
 }
 
 /**
@@ -124,7 +128,7 @@ export function pathOrOff(value: unknown, name: string, hint: string): string | 
   if (typeof value !== "string" || !value.startsWith("/") || value.includes("\0")) {
     throw invalidArgument(
       `validate ${name}`,
-      `${name} must be an absolute path or null, got ${JSON.stringify(value)}`,
+      `${name} must be an absolute path or null, got ${describeValue(value)}`,
       hint,
     );
   }

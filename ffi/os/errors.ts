@@ -98,6 +98,35 @@ export function errnoName(errno: number): ErrnoCode {
   return (ERRNO_NAMES.get(errno) ?? `ERRNO_${errno}`) as ErrnoCode;
 }
 
+/**
+ * A value as an error message shows it, whatever it is: strings quoted, `10n` for a bigint, a
+ * symbol's description; never a throw (a BigInt, a cycle, a throwing getter or a symbol would
+ * make `JSON.stringify` or a template string throw a TypeError in place of the CoreError).
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "bigint":
+      return `${value}n`;
+    case "symbol":
+      return value.toString();
+    case "function":
+      return "a function";
+    case "undefined":
+      return "undefined";
+    case "object":
+      if (value === null) return "null";
+      try {
+        return JSON.stringify(value) ?? Object.prototype.toString.call(value);
+      } catch {
+        return Object.prototype.toString.call(value);
+      }
+    default:
+      return String(value);
+  }
+}
+
 /** A `CoreError` for an option value that cannot be used; `fix` says what to do instead. */
 export function invalidArgument(op: string, problem: string, fix: string): CoreError {
   return new CoreError("InvalidArgument", op, `${problem}; ${fix}`);

@@ -7,7 +7,7 @@
  * @module
  */
 import { Capture, OutputBudget } from "../supervise/drain.ts";
-import { CoreError, invalidArgument } from "../os/errors.ts";
+import { CoreError, describeValue, invalidArgument } from "../os/errors.ts";
 import { type ExitStatus, signalName, signalNumber } from "../os/exit_status.ts";
 import { libc } from "../os/libc.ts";
 import { closeFd } from "../os/fds.ts";
@@ -228,7 +228,11 @@ export class Child implements AsyncDisposable {
     }
     const size = (v: number) => Number.isInteger(v) && v >= 1 && v <= 0xffff;
     if (!size(columns) || !size(rows)) {
-      throw invalidArgument("resize", `${columns} × ${rows}`, "give whole numbers from 1 to 65535");
+      throw invalidArgument(
+        "resize",
+        `${describeValue(columns)} × ${describeValue(rows)}`,
+        "give whole numbers from 1 to 65535",
+      );
     }
     if (this.#ptyMaster < 0) return false;
     setWindowSize(this.#ptyMaster, columns, rows);
@@ -443,7 +447,7 @@ function signalArg(signal: string | number, op: string): number {
   if (n !== undefined) return n;
   throw invalidArgument(
     op,
-    `unknown signal ${JSON.stringify(signal)}`,
+    `unknown signal ${describeValue(signal)}`,
     'use a name like "SIGTERM"',
   );
 }

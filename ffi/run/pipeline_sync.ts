@@ -5,7 +5,7 @@
  * `pipelineSync` drives it on this thread; `pipeline` (ffi/run/pipeline.ts) on the event loop.
  * @module
  */
-import { CoreError, invalidArgument } from "../os/errors.ts";
+import { CoreError, describeValue, invalidArgument } from "../os/errors.ts";
 import { cloexecPipe, closeFd } from "../os/fds.ts";
 import type { SpawnOptions } from "../options/options.ts";
 import type { Output } from "../supervise/output.ts";
@@ -178,7 +178,7 @@ function validatePipelineOptions(options: PipelineOptions): void {
   if (o.pgroup !== undefined && o.pgroup !== "leader" && o.pgroup !== "isolated") {
     throw invalidArgument(
       "pipeline",
-      `pgroup is ${JSON.stringify(o.pgroup)}`,
+      `pgroup is ${describeValue(o.pgroup)}`,
       'a pipeline makes a group of its own: "leader" (the default) or "isolated"',
     );
   }
@@ -213,7 +213,7 @@ function stageOptions(
   if (!last && (stage.stderr === "piped" || stage.stderr === "capture")) {
     throw invalidArgument(
       "pipeline",
-      `stage ${k} has stderr ${JSON.stringify(stage.stderr)}: only the last stage is read`,
+      `stage ${k} has stderr ${describeValue(stage.stderr)}: only the last stage is read`,
       'give it "inherit", "null", "stdout", a file or an fd',
     );
   }

@@ -4,7 +4,7 @@
  * started can outlive it.
  * @module
  */
-import { CoreError, invalidArgument } from "../os/errors.ts";
+import { CoreError, describeValue, invalidArgument } from "../os/errors.ts";
 import type { ExitStatus } from "../os/exit_status.ts";
 import type { SpawnOptions } from "../options/options.ts";
 import type { Output } from "../supervise/output.ts";
@@ -275,7 +275,7 @@ export class ProcessRegistry implements AsyncDisposable {
     if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 0)) {
       throw invalidArgument(
         "registry wait",
-        `timeoutMs is ${timeoutMs}`,
+        `timeoutMs is ${describeValue(timeoutMs)}`,
         "use a number of ms ≥ 0, or omit it to wait as long as it takes",
       );
     }
@@ -394,7 +394,7 @@ export class ProcessRegistry implements AsyncDisposable {
     throw new CoreError(
       "UnknownHandle",
       "registry",
-      `no entry ${JSON.stringify(handle)}; it was released or evicted, or never existed`,
+      `no entry ${describeValue(handle)}; it was released or evicted, or never existed`,
     );
   }
 
@@ -468,14 +468,14 @@ function validateMeta(meta: unknown): void {
   if (tag !== undefined && typeof tag !== "string") {
     throw invalidArgument(
       "registry spawn",
-      `meta.tag is ${JSON.stringify(tag)}`,
+      `meta.tag is ${describeValue(tag)}`,
       "give a string label",
     );
   }
   if (background !== undefined && typeof background !== "boolean") {
     throw invalidArgument(
       "registry spawn",
-      `meta.background is ${JSON.stringify(background)}`,
+      `meta.background is ${describeValue(background)}`,
       "give true or false",
     );
   }
