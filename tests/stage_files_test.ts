@@ -4,6 +4,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { chain, type ChainOptions } from "../mod.ts";
 import { stageFiles } from "../ffi/run/stage_files.ts";
 import { assertRejectsCoreError, spawnTest } from "./_harness.ts";
 
@@ -54,4 +55,18 @@ Deno.test("stageFiles: a bad entry is refused before any file is written", async
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("stageFiles: a list that is not an array is a typed error, as in chain's options", async () => {
+  await assertRejectsCoreError(stageFiles(5 as unknown as []), "InvalidArgument");
+  await assertRejectsCoreError(
+    chain([["true"]], { stageFiles: 5 as unknown as [] }),
+    "InvalidArgument",
+  );
+  await assertRejectsCoreError(chain([["true"]], 5 as unknown as ChainOptions), "InvalidArgument");
+  assert.equal(
+    (await chain([["true"]], null as unknown as ChainOptions)).success,
+    true,
+    "null: no options",
+  );
 });

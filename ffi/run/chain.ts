@@ -3,7 +3,7 @@
  * staged.
  * @module
  */
-import { CoreError } from "../os/errors.ts";
+import { CoreError, describeValue } from "../os/errors.ts";
 import type { SpawnOptions } from "../options/options.ts";
 import type { Output } from "../supervise/output.ts";
 import { spawn } from "./spawn.ts";
@@ -67,7 +67,14 @@ export async function chain(
   stages: readonly (readonly (string | Uint8Array)[])[],
   options: ChainOptions = {},
 ): Promise<ChainResult> {
-  const { stageFiles: files, totalTimeoutMs, ...spawnOptions } = options;
+  if (options !== null && typeof options !== "object") {
+    throw new CoreError(
+      "InvalidArgument",
+      "validate chain",
+      `options is ${describeValue(options)}; pass { stageFiles?, totalTimeoutMs?, … } or omit it`,
+    );
+  }
+  const { stageFiles: files, totalTimeoutMs, ...spawnOptions } = options ?? {};
   if (
     totalTimeoutMs !== undefined &&
     !(typeof totalTimeoutMs === "number" && totalTimeoutMs > 0 && !Number.isNaN(totalTimeoutMs))
@@ -75,7 +82,7 @@ export async function chain(
     throw new CoreError(
       "InvalidArgument",
       "validate chain",
-      `totalTimeoutMs is ${totalTimeoutMs}; use a number of ms > 0, or omit it`,
+      `totalTimeoutMs is ${describeValue(totalTimeoutMs)}; use a number of ms > 0, or omit it`,
     );
   }
   const deadline = performance.now() + (totalTimeoutMs ?? Infinity);

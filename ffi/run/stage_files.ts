@@ -5,7 +5,7 @@
  * @module
  */
 import { toBytes } from "../os/cstrings.ts";
-import { fromRuntimeError, invalidArgument } from "../os/errors.ts";
+import { describeValue, fromRuntimeError, invalidArgument } from "../os/errors.ts";
 
 /** One file to put in place before a chain runs. */
 export interface StageFile {
@@ -19,6 +19,13 @@ export interface StageFile {
 
 /** Writes every file atomically, in order; on failure, removes its temporary file and throws. */
 export async function stageFiles(files: readonly StageFile[]): Promise<void> {
+  if (!Array.isArray(files)) {
+    throw invalidArgument(
+      "validate stageFiles",
+      `stageFiles is ${describeValue(files)}`,
+      "give an array of { path, data, mode? }",
+    );
+  }
   const checked = files.map(validateStageFile);
   for (const file of checked) await writeAtomically(file);
 }
@@ -32,7 +39,7 @@ function validateStageFile(file: StageFile, i: number): Required<StageFile> {
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) {
     throw invalidArgument(
       `validate ${where}`,
-      `mode ${mode} is not a permission`,
+      `mode ${describeValue(mode)} is not a permission`,
       "use e.g. 0o755",
     );
   }
