@@ -551,3 +551,10 @@ Deno.test("gid where Android's app filter kills on setresgid (API 28+) is a type
   if (!isRoot) assert.equal(refused(35, { uid: 1000, gid: null }), null);
   else assert.equal(refused(35, { uid: 1000, gid: null }), "UnsupportedPlatform");
 });
+
+Deno.test("a stdio mode that is a Symbol is a TypeError naming it (Deno 2.9.5 itself panics)", () => {
+  assert.throws(
+    () => new Command("true", { stdin: Symbol("s") as unknown as "null" }).outputSync(),
+    (e) => e instanceof TypeError && /stdin: unknown variant `Symbol\(s\)`/.test(e.message),
+  );
+});

@@ -5,7 +5,7 @@
  * coreshift refuses one (`CoreError` naming it), where Deno would ignore a typo.
  * @module
  */
-import { invalidArgument } from "../os/errors.ts";
+import { describeValue, invalidArgument } from "../os/errors.ts";
 import { directoryErrno } from "../os/fds.ts";
 import { cString } from "../os/cstrings.ts";
 import { libc } from "../os/libc.ts";
@@ -157,8 +157,9 @@ function stream(
     return { value, piped: false };
   }
   if (typeof value === "object" && value !== null) return { value, piped: false }; // a redirection
+  const shown = typeof value === "string" ? value : describeValue(value); // as Deno: unquoted
   throw new TypeError(
-    `${name}: unknown variant \`${value}\`, expected one of \`inherit\`, \`piped\`, \`null\``,
+    `${name}: unknown variant \`${shown}\`, expected one of \`inherit\`, \`piped\`, \`null\``,
   );
 }
 
