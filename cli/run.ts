@@ -32,7 +32,8 @@ options:
                                     2h, 1d (a bare number is seconds; 0: no timeout)
   -s, --signal SIG                  the signal sent on timeout (default TERM): TERM, SIGINT, 9, …
   -k, --kill-grace DURATION         then SIGKILL if the program still runs DURATION later
-                                    (default: never, as timeout(1) without -k)
+                                    (default: never, as timeout(1) without -k); also spelled
+                                    --kill-after, timeout(1)'s name
   --preserve-status                 on timeout, exit with the program's status, not 124
   --max-output SIZE                 cap on captured output, e.g. 1MiB (with --json or --until)
   --fds cloexec|closefrom3|allow=3,4
@@ -160,6 +161,7 @@ export function parseRunArgs(
       timeout: { type: "string" },
       signal: { type: "string", short: "s" },
       "kill-grace": { type: "string", short: "k" },
+      "kill-after": { type: "string" },
       "preserve-status": { type: "boolean" },
       "max-output": { type: "string" },
       fds: { type: "string" },
@@ -217,8 +219,12 @@ export function parseRunArgs(
     options.killGraceMs = Infinity;
   }
   if (values.signal !== undefined) options.killSignal = parseSignal(values.signal);
-  if (values["kill-grace"] !== undefined) {
-    const grace = parseDuration(values["kill-grace"], "--kill-grace");
+  if (values["kill-grace"] !== undefined && values["kill-after"] !== undefined) {
+    throw invalidArgument("run", "--kill-grace and --kill-after are one flag", "give it once");
+  }
+  const killAfter = values["kill-grace"] ?? values["kill-after"];
+  if (killAfter !== undefined) {
+    const grace = parseDuration(killAfter, "--kill-grace");
     options.killGraceMs = grace === 0 ? Infinity : grace; // 0 disables it, as timeout(1)'s -k 0
   }
   if (values["max-output"] !== undefined) {
@@ -348,7 +354,15 @@ function parseSignal(text: string): string | number {
 }
 
 /** Flags that take a value: a value starting with "-" (`--timeout -5`) is theirs, not a flag. */
-const VALUE_FLAGS = new Set(["--timeout", "--kill-grace", "-k", "--signal", "-s", "--max-output"]);
+const VALUE_FLAGS = new Set([
+  "--timeout",
+  "--kill-grace",
+  "--kill-after",
+  "-k",
+  "--signal",
+  "-s",
+  "--max-output",
+]);
 
 /**
  * `--flag -5` as `--flag=-5`, so that a negative value reaches the flag's own check ("is

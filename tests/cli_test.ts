@@ -71,6 +71,8 @@ Deno.test("cli run: exit codes as timeout(1) and env(1) give them", async () => 
       [["--timeout", "9223372036854775808", "--", "true"], 0],
       [["--timeout", ".1", "-s", "KILL", "--", "sleep", "5"], 137],
       [["--timeout", "1e-1", "-k", "0.1", "--", "sh", "-c", 'trap "" TERM; sleep 5'], 137],
+      [["--timeout", "0.1", "--kill-after=0.1", "--", "sh", "-c", 'trap "" TERM; sleep 5'], 137],
+      [["--timeout", "1", "-k", "1", "--kill-after", "1", "--", "true"], 125],
       [["--timeout", "0.1", "--preserve-status", "--", "sleep", "5"], 143],
       [["--timeout", "0.1", "--signal", "INT", "--preserve-status", "--", "sleep", "5"], 130],
       [["--timeout", "-5", "--", "true"], 125],
