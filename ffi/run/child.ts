@@ -10,7 +10,6 @@ import { Capture, OutputBudget } from "../supervise/drain.ts";
 import { CoreError, describeValue, invalidArgument } from "../os/errors.ts";
 import { type ExitStatus, signalName, signalNumber } from "../os/exit_status.ts";
 import { libc } from "../os/libc.ts";
-import { closeFd } from "../os/fds.ts";
 import { ptyEndOfInput, setWindowSize } from "../os/pty.ts";
 import { type Reaped, sendSignal } from "../platform/process_control.ts";
 import { type Output, runStatus } from "../supervise/output.ts";
@@ -77,10 +76,10 @@ export class Child implements AsyncDisposable {
   /** Whether this child's waits keep Deno's event loop alive (`ref`/`unref`). */
   readonly #scope: RefScope;
   /**
-   * The pty's held master (`ChildFds.ptyMaster`), for `resize`, closed only once the child is
-   * reaped (the reader closes its own at EOF); or -1.
+   * The spawn's fds once the pipe readers and writer took their ends: what is left is the pty's
+   * held master (for `resize`), released at the reap or an early exit.
    */
-  #ptyMaster = -1;
+  readonly #stdio: ChildFds;
 
   /**
    * Use `spawn()`; this wires up a child that {@linkcode startChild} already started. `exit`
@@ -96,6 +95,7 @@ export class Child implements AsyncDisposable {
     this.#scope = scope;
     const { pid, plan, stdio } = started;
     this.pid = pid;
+    this.#stdio = stdio;
     this.#plan = plan;
     this.#startedMono = started.startedMono;
     this.#pgid = childGroup(plan.pgroup, pid);
@@ -105,8 +105,6 @@ export class Child implements AsyncDisposable {
     this.#sup = supervisionFor(plan, this.#pgid, this.#supervisionPort());
 
     try {
-      this.#ptyMaster = stdio.ptyMaster;
-      stdio.ptyMaster = -1;
       if (stdio.stdin >= 0) {
         const fd = stdio.stdin;
         const endOfInput = plan.pty ? (last: number | null) => ptyEndOfInput(fd, last) : null;
@@ -127,7 +125,6 @@ export class Child implements AsyncDisposable {
       }
     } catch (e) {
       this.#closePipes(); // the caller kills and reaps the child, and closes what stdio holds
-      this.#releasePtyMaster();
       throw e;
     }
     plan.signal?.addEventListener("abort", this.#onAbort, { once: true });
@@ -234,8 +231,9 @@ export class Child implements AsyncDisposable {
         "give whole numbers from 1 to 65535",
       );
     }
-    if (this.#ptyMaster < 0) return false;
-    setWindowSize(this.#ptyMaster, columns, rows);
+    const master = this.#stdio.ptyMaster;
+    if (master < 0) return false;
+    setWindowSize(master, columns, rows);
     return true;
   }
 
@@ -304,18 +302,13 @@ export class Child implements AsyncDisposable {
       },
       closeStdout: () => { // an early exit: a pty hangs up as a pipe breaks
         this.#readers.stdout?.close();
-        this.#releasePtyMaster();
+        this.#stdio.releasePtyMaster();
       },
       cutPipes: () => {
         for (const reader of Object.values(this.#readers)) reader.drainAndClose();
       },
       closeStdin: () => this.#writer?.close(),
     };
-  }
-
-  #releasePtyMaster(): void {
-    if (this.#ptyMaster >= 0) closeFd(this.#ptyMaster);
-    this.#ptyMaster = -1;
   }
 
   #closePipes(): void {
@@ -405,7 +398,7 @@ export class Child implements AsyncDisposable {
   #finish(): void {
     if (this.#endedAt !== 0) return;
     this.#endedAt = performance.now();
-    this.#releasePtyMaster();
+    this.#stdio.releasePtyMaster();
     this.#cancelTimeout?.();
     this.#cancelGrace?.();
     this.#plan.signal?.removeEventListener("abort", this.#onAbort);
