@@ -1,8 +1,9 @@
 /**
  * The one rule for killing what a start made, used wherever a child must go before it was
- * supervised to its end (a child whose async supervision could not be set up, an abandoned start, a sync run unwound by an
- * error): a process group we made (the child leads its own, or it is a pipeline's) goes whole;
- * in a group the child only joined, the other members are not ours, so only the child.
+ * supervised to its end (a child whose async supervision could not be set up, an abandoned
+ * start, a sync run unwound by an error): a process group we made (the child leads its own, or
+ * it is a pipeline's) goes whole; in a group the child only joined, the other members are not
+ * ours, so only the child.
  * @module
  */
 import { libc } from "../os/libc.ts";
