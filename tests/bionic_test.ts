@@ -26,6 +26,7 @@ import {
   type PolicyArch,
 } from "./_android_policy.ts";
 import { pretendAndroid } from "./_platforms.ts";
+import { tsFiles } from "./_sources.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 const buildDir = join(here, ".build", "bionic");
@@ -236,17 +237,11 @@ function helperSyscalls(arch: PolicyArch): string[] {
 /** Raw syscalls the TypeScript makes through libc's `syscall()`. */
 function tsRawSyscalls(): string[] {
   const names = new Set<string>();
-  const walk = (dir: string) => {
-    for (const e of Deno.readDirSync(dir)) {
-      const path = join(dir, e.name);
-      if (e.isDirectory) walk(path);
-      else if (e.name.endsWith(".ts")) {
-        for (const m of Deno.readTextFileSync(path).matchAll(/\.syscalls\.(\w+)/g)) names.add(m[1]);
-      }
-    }
-  };
-  walk(join(here, "..", "ffi"));
-  walk(join(here, "..", "android"));
+  for (
+    const path of [...tsFiles(join(here, "..", "ffi")), ...tsFiles(join(here, "..", "android"))]
+  ) {
+    for (const m of Deno.readTextFileSync(path).matchAll(/\.syscalls\.(\w+)/g)) names.add(m[1]);
+  }
   return [...names];
 }
 

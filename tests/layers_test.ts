@@ -6,8 +6,9 @@
  * its own, and offered as entry points and as Deno.Command.
  */
 import assert from "node:assert/strict";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tsFiles } from "./_sources.ts";
 
 /** Lowest first. */
 export const LAYERS = [
@@ -28,14 +29,6 @@ export const LAYERS = [
 
 const ffi = resolve(dirname(fileURLToPath(import.meta.url)), "../ffi");
 
-function sources(dir: string): string[] {
-  return [...Deno.readDirSync(dir)].flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory) return e.name === "prebuilt" ? [] : sources(path);
-    return e.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
 /** The relative imports of `source` (static, `export … from`, dynamic), resolved. */
 export function importsOf(file: string, source: string): string[] {
   const specs = source.matchAll(/(?:from|import)\s*\(?\s*"(\.\.?\/[^"]+)"/g);
@@ -47,7 +40,7 @@ function layerOf(path: string): string {
 }
 
 Deno.test("layers: every ffi/ folder is in the order, and every file is in a folder", () => {
-  for (const file of sources(ffi)) {
+  for (const file of tsFiles(ffi)) {
     const layer = layerOf(file);
     assert.ok(
       (LAYERS as readonly string[]).includes(layer),
@@ -58,7 +51,7 @@ Deno.test("layers: every ffi/ folder is in the order, and every file is in a fol
 
 Deno.test("layers: no file of the core imports upward or out of the core", () => {
   const wrong: string[] = [];
-  for (const file of sources(ffi)) {
+  for (const file of tsFiles(ffi)) {
     const from = LAYERS.indexOf(layerOf(file) as typeof LAYERS[number]);
     for (const target of importsOf(file, Deno.readTextFileSync(file))) {
       const where = relative(ffi, target);

@@ -7,6 +7,7 @@ import { openPidfd } from "../ffi/platform/process_control.ts";
 import { closeFd } from "../ffi/os/fds.ts";
 import { childFdWork } from "../ffi/native/helper_spawn.ts";
 import { libc } from "../ffi/os/libc.ts";
+import { tsFiles } from "./_sources.ts";
 
 libc(); // opened once for the whole file, not inside a test's resource sanitizer
 
@@ -63,14 +64,7 @@ Deno.test("gated calls per API level: pidfd_open made from API 30, close_range f
 
 Deno.test("every gated syscall in the code sits behind its gate", () => {
   const root = new URL("../", import.meta.url);
-  const files: string[] = [];
-  const walk = (dir: URL) => {
-    for (const entry of Deno.readDirSync(dir)) {
-      if (entry.isDirectory && !entry.name.startsWith(".")) walk(new URL(`${entry.name}/`, dir));
-      else if (entry.name.endsWith(".ts")) files.push(new URL(entry.name, dir).pathname);
-    }
-  };
-  for (const dir of ["ffi/", "android/", "cli/"]) walk(new URL(dir, root));
+  const files = ["ffi/", "android/", "cli/"].flatMap((dir) => tsFiles(new URL(dir, root).pathname));
   let uses = 0;
   for (const file of files) {
     if (file.includes("/abi/")) continue; // the tables themselves

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tsFiles } from "./_sources.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "..");
@@ -115,18 +116,10 @@ export const TESTED_ELSEWHERE: Readonly<Record<string, { suite: string; why: str
   },
 };
 
-function modules(dir: string): string[] {
-  return [...Deno.readDirSync(dir)].flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory) return modules(path);
-    return e.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
 Deno.test("every ffi module has tests/<name>_test.ts or says where it is tested", () => {
   const ffi = join(root, "ffi");
   const missing: string[] = [];
-  for (const path of modules(ffi)) {
+  for (const path of tsFiles(ffi)) {
     const module = relative(ffi, path);
     const own = join(here, `${basename(path, ".ts")}_test.ts`);
     const listed = TESTED_ELSEWHERE[module];
