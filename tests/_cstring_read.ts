@@ -1,12 +1,10 @@
 /** Reading C strings back through their pointers, as libc would. */
-import type { CStringArray } from "../ffi/os/cstrings.ts";
+import { type CStringArray, cStringAt } from "../ffi/os/cstrings.ts";
 import { libc } from "../ffi/os/libc.ts";
 
 /** The C string at `address`, up to its NUL. */
 export function readCString(address: bigint): Uint8Array {
-  const pointer = Deno.UnsafePointer.create(address)!;
-  const length = Number(libc().symbols.strlen(pointer));
-  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length)).slice();
+  return cStringAt(Deno.UnsafePointer.create(address)!, libc().symbols.strlen);
 }
 
 /** Every string of a `char *[]`, as text, up to its NULL. */

@@ -52,6 +52,15 @@ export function cStringArray(items: readonly Uint8Array[]): CStringArray {
   return { block, pointers, pointer };
 }
 
+/** The bytes of the C string at `pointer` (up to its NUL, not included), copied. */
+export function cStringAt(
+  pointer: NonNullable<Deno.PointerValue>,
+  strlen: (s: Deno.PointerValue) => number | bigint,
+): Uint8Array {
+  const length = Number(strlen(pointer));
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(pointer, length)).slice();
+}
+
 /** The raw `KEY=VALUE` entries of this process's `environ`, bytes exactly as the kernel has them. */
 export function readEnviron(
   environSymbol: Deno.PointerValue,
@@ -65,8 +74,7 @@ export function readEnviron(
   for (let i = 0;; i++) {
     const entry = view.getPointer(i * 8);
     if (!entry) break;
-    const len = Number(strlen(entry));
-    out.push(new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(entry, len)).slice());
+    out.push(cStringAt(entry, strlen));
   }
   return out;
 }

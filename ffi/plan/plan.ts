@@ -3,7 +3,13 @@
  * backend's support for each option checked, all before any fd or child exists.
  * @module
  */
-import { cString, type CStringArray, cStringArray, readEnviron } from "../os/cstrings.ts";
+import {
+  cString,
+  type CStringArray,
+  cStringArray,
+  cStringAt,
+  readEnviron,
+} from "../os/cstrings.ts";
 import { CoreError, invalidArgument, sysError } from "../os/errors.ts";
 import { directoryErrno } from "../os/fds.ts";
 import { libc } from "../os/libc.ts";
@@ -309,9 +315,7 @@ function childPath(valid: ValidOptions): Uint8Array | undefined {
 function getenvBytes(name: string): Uint8Array | undefined {
   const c = libc();
   const p = c.symbols.getenv(cString(encoder.encode(name)));
-  if (!p) return undefined;
-  const len = Number(c.symbols.strlen(p));
-  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p, len)).slice();
+  return p ? cStringAt(p, c.symbols.strlen) : undefined;
 }
 
 function buildEnv(valid: ValidOptions): CStringArray | null {
